@@ -1,0 +1,129 @@
+/* accord.h - the public interface of accord, a news story engine.
+ *
+ * accord turns a pile or a stream of news articles into stories: which
+ * reports tell the same event, which are copies of one wire text, who said
+ * what, which figures agree or conflict. This header is the whole contract
+ * for programs that embed the engine; the `accord` command and the HTTP
+ * server are its first users.
+ *
+ * Conventions (after libgit2): every function that can fail returns 0 on
+ * success or a negative ACCORD_E* code, and accord_error_last() describes
+ * the most recent failure of the calling thread. Objects are created and
+ * freed in pairs (accord_open / accord_close). Read functions return JSON
+ * documents as NUL-terminated strings the caller releases with
+ * accord_free(); their shapes are documented in docs/JSON.md and are the
+ * same as the command line's --json output and the HTTP API. */
+#ifndef ACCORD_H
+#define ACCORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Errors --------------------------------------------------------------- */
+
+enum {
+    ACCORD_OK = 0,
+    ACCORD_EINPUT = -1,    /* bad input: a file, a line, a field */
+    ACCORD_EUSAGE = -2,    /* bad arguments from the caller */
+    ACCORD_EINTERNAL = -3, /* a bug, or the database failed */
+    ACCORD_ENOMEM = -4,    /* out of memory */
+    ACCORD_ENOTFOUND = -5, /* no such article, story, entity */
+    ACCORD_EVERSION = -6,  /* the database was written by a newer accord */
+};
+
+/* The message of the last error on this thread ("" if none). */
+const char *accord_error_last(void);
+/* The version of the library, e.g. "0.1.0". */
+const char *accord_version(void);
+/* Frees a string returned by this library. */
+void accord_free(void *p);
+
+/* ---- Opening a store ------------------------------------------------------ */
+
+typedef struct accord accord;
+
+/* Opens (creating it if needed) the SQLite store at path, upgrading its
+ * schema in place. A store written by a newer accord is refused with
+ * ACCORD_EVERSION. */
+int accord_open(const char *path, accord **out);
+/* Opens an existing store read-only (for readers beside a writer). */
+int accord_open_readonly(const char *path, accord **out);
+void accord_close(accord *db);
+
+/* ---- Ingest --------------------------------------------------------------- */
+
+typedef enum accord_event_kind {
+    ACCORD_EVENT_NEW = 1,     /* a new article was stored */
+    ACCORD_EVENT_SAME = 2,    /* the article was already stored: nothing changed */
+    ACCORD_EVENT_VERSION = 3, /* same id, changed text: stored as a new version */
+    ACCORD_EVENT_WARNING = 4, /* stored, but something was repaired or converted */
+    ACCORD_EVENT_ERROR = 5,   /* this article or file was not stored */
+    ACCORD_EVENT_SKIP = 6,    /* a file that is not an article (by its name), skipped */
+} accord_event_kind;
+
+typedef struct accord_event {
+    accord_event_kind kind;
+    const char *file;   /* path, or "-" for standard input */
+    uint64_t line;      /* 1-based line, 0 when not line-oriented */
+    uint64_t offset;    /* byte offset in the file, when known */
+    const char *id;     /* article id, when known */
+    const char *message;
+} accord_event;
+
+typedef struct accord_ingest_stats {
+    uint64_t files, bytes;
+    uint64_t articles_new, articles_same, articles_versioned;
+    uint64_t errors, warnings, repaired_bytes, skipped;
+} accord_ingest_stats;
+
+typedef struct accord_ingest_opts {
+    const char *format; /* NULL or "auto", "txt", "jsonl", "html" */
+    void (*on_event)(void *ud, const accord_event *ev); /* may be NULL */
+    void (*on_progress)(void *ud, const accord_ingest_stats *st); /* about every 0.25 s */
+    void *ud;
+} accord_ingest_opts;
+
+/* Ingests a file or a directory (walked recursively; only files named
+ * *.txt, *.text, *.jsonl, *.ndjson, *.html, *.htm are taken, the rest are
+ * reported as skipped). "-" reads standard input. Problems with a file or a
+ * line are reported through on_event and counted; they do not stop the
+ * batch. Returns 0 when everything was stored, ACCORD_EINPUT when some input
+ * was bad, another code when the store failed. */
+int accord_ingest_path(accord *db, const char *path, const accord_ingest_opts *opts,
+                       accord_ingest_stats *stats);
+/* The same for a buffer already in memory, named name in messages. */
+int accord_ingest_buffer(accord *db, const char *data, size_t len, const char *name,
+                         const accord_ingest_opts *opts, accord_ingest_stats *stats);
+
+/* ---- Reading -------------------------------------------------------------- */
+
+typedef struct accord_article_query {
+    const char *source; /* exact outlet name, or NULL */
+    const char *since;  /* YYYY-MM-DD inclusive, or NULL */
+    const char *until;  /* YYYY-MM-DD inclusive, or NULL */
+    int limit;          /* 0: 100 */
+    int offset;
+} accord_article_query;
+
+enum accord_article_flags {
+    ACCORD_ARTICLE_TEXT = 1,      /* include the text */
+    ACCORD_ARTICLE_SENTENCES = 2, /* paragraphs and sentences with offsets */
+    ACCORD_ARTICLE_REMOVED = 4,   /* what cleaning removed, with reasons */
+};
+
+int accord_articles_json(accord *db, const accord_article_query *q, char **json);
+int accord_article_json(accord *db, const char *id, unsigned flags, char **json);
+/* Full-text search (FTS5 query syntax; plain words are ANDed), ranked by
+ * bm25 with snippets whose matches are wrapped in [ and ]. */
+int accord_search_json(accord *db, const char *query, int limit, int offset, char **json);
+int accord_stats_json(accord *db, char **json);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

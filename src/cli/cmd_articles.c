@@ -1,0 +1,217 @@
+/* cmd_articles.c - accord articles, accord article ID, accord search, accord stats. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+const char usage_articles[] =
+    "usage: accord articles [--source NAME] [--since DATE] [--until DATE] [--limit N] [--offset N] [--json]\n\n"
+    "Lists stored articles, newest first (by publication date, else event date,\n"
+    "else given date). DATE is YYYY-MM-DD.\n";
+const char usage_article[] =
+    "usage: accord article [--text] [--json] ID\n\n"
+    "One article: its metadata, then its paragraphs and sentences.\n"
+    "  --text      print the text as stored, without the sentence breakdown\n";
+const char usage_search[] =
+    "usage: accord search [--limit N] [--offset N] [--json] QUERY...\n\n"
+    "Full-text search over titles and texts (SQLite FTS5, Porter stemming),\n"
+    "ranked by bm25 with the title weighted twice; matches in snippets are\n"
+    "marked [like this]. Words are ANDed; FTS5 syntax (OR, NOT, \"phrases\",\n"
+    "prefix*) is accepted.\n";
+const char usage_stats[] = "usage: accord stats [--json]\n\nWhat the store holds.\n";
+
+static const char *date_of(json_t *a)
+{
+    const char *d = cli_str(a, "published", NULL);
+    if (!d) d = cli_str(a, "event_date", NULL);
+    if (!d) d = cli_str(a, "given_date", "");
+    return d;
+}
+
+int cmd_articles(cli *c, int argc, char **argv)
+{
+    static const struct option longopts[] = {{"source", required_argument, NULL, 's'},
+                                             {"since", required_argument, NULL, 'S'},
+                                             {"until", required_argument, NULL, 'U'},
+                                             {"limit", required_argument, NULL, 'n'},
+                                             {"offset", required_argument, NULL, 'o'},
+                                             {0}};
+    accord_article_query q = {0};
+    int o;
+    while ((o = cli_getopt(c, argc, argv, "n:", longopts)) != -1) {
+        if (o == 's') q.source = optarg;
+        if (o == 'S') q.since = optarg;
+        if (o == 'U') q.until = optarg;
+        if (o == 'n') q.limit = atoi(optarg);
+        if (o == 'o') q.offset = atoi(optarg);
+    }
+    if (optind < argc) return cli_usage_error(c, "unexpected argument '%s'", argv[optind]);
+    int code;
+    accord *db = cli_open(c, false, &code);
+    if (!db) return code;
+    char *json = NULL;
+    int rc = accord_articles_json(db, &q, &json);
+    if (rc != 0) {
+        code = cli_fail(c, rc);
+    } else if (c->json) {
+        cli_print_json(c, json);
+    } else {
+        json_t *r = cli_parse(json);
+        json_t *items = json_object_get(r, "articles");
+        size_t i;
+        json_t *a;
+        printf("%s%-18s %-10s %-16s %s%s\n", cli_bold(c), "ID", "DATE", "SOURCE", "TITLE", cli_reset(c));
+        json_array_foreach(items, i, a) {
+            char date[11];
+            snprintf(date, sizeof date, "%s", date_of(a));
+            printf("%-18s %-10s %-16.16s %s\n", cli_str(a, "id", ""), date, cli_str(a, "source", "-"),
+                   cli_str(a, "title", "(no title)"));
+        }
+        printf("%s%zu of %lld article(s)%s\n", cli_dim(c), json_array_size(items),
+               (long long)json_integer_value(json_object_get(r, "total")), cli_reset(c));
+        json_decref(r);
+    }
+    accord_close(db);
+    return code;
+}
+
+int cmd_article(cli *c, int argc, char **argv)
+{
+    static const struct option longopts[] = {{"text", no_argument, NULL, 't'}, {0}};
+    bool text_only = false;
+    int o;
+    while ((o = cli_getopt(c, argc, argv, "", longopts)) != -1)
+        if (o == 't') text_only = true;
+    if (optind + 1 != argc) return cli_usage_error(c, "give one article id");
+    int code;
+    accord *db = cli_open(c, false, &code);
+    if (!db) return code;
+    char *json = NULL;
+    unsigned flags = ACCORD_ARTICLE_TEXT | (text_only ? 0 : ACCORD_ARTICLE_SENTENCES);
+    int rc = accord_article_json(db, argv[optind], flags, &json);
+    if (rc != 0) {
+        code = cli_fail(c, rc);
+    } else if (c->json) {
+        cli_print_json(c, json);
+    } else {
+        json_t *a = cli_parse(json);
+        printf("%s%s%s\n", cli_bold(c), cli_str(a, "title", "(no title)"), cli_reset(c));
+        printf("%sid %s · version %lld", cli_dim(c), cli_str(a, "id", ""),
+               (long long)json_integer_value(json_object_get(a, "version")));
+        if (cli_str(a, "source", NULL)) printf(" · %s", cli_str(a, "source", ""));
+        if (cli_str(a, "published", NULL)) printf(" · published %s", cli_str(a, "published", ""));
+        if (cli_str(a, "given_date", NULL)) printf(" · given date %s", cli_str(a, "given_date", ""));
+        if (cli_str(a, "event_date", NULL)) printf(" · events %s", cli_str(a, "event_date", ""));
+        if (cli_str(a, "lang", NULL)) printf(" · %s", cli_str(a, "lang", ""));
+        printf("%s\n", cli_reset(c));
+        if (cli_str(a, "url", NULL)) printf("%s%s%s\n", cli_dim(c), cli_str(a, "url", ""), cli_reset(c));
+        printf("\n");
+        if (text_only) {
+            fputs(cli_str(a, "text", ""), stdout);
+            fputc('\n', stdout);
+        } else {
+            size_t p, s;
+            json_t *para, *sent;
+            int n = 0;
+            json_array_foreach(json_object_get(a, "paragraphs"), p, para) {
+                printf("%s¶ %zu%s\n", cli_dim(c), p + 1, cli_reset(c));
+                json_array_foreach(json_object_get(para, "sentences"), s, sent) {
+                    char lead[16];
+                    snprintf(lead, sizeof lead, "%3d ", ++n);
+                    printf("%s%s%s", cli_dim(c), lead, cli_reset(c));
+                    cli_wrap(stdout, cli_str(sent, "text", ""), 0, 76);
+                }
+            }
+        }
+        json_decref(a);
+    }
+    accord_close(db);
+    return code;
+}
+
+int cmd_search(cli *c, int argc, char **argv)
+{
+    static const struct option longopts[] = {{"limit", required_argument, NULL, 'n'},
+                                             {"offset", required_argument, NULL, 'o'},
+                                             {0}};
+    int limit = 20, offset = 0, o;
+    while ((o = cli_getopt(c, argc, argv, "n:", longopts)) != -1) {
+        if (o == 'n') limit = atoi(optarg);
+        if (o == 'o') offset = atoi(optarg);
+    }
+    if (optind >= argc) return cli_usage_error(c, "give a query");
+    char query[2048] = "";
+    for (int i = optind; i < argc; i++) {
+        if (i > optind) strncat(query, " ", sizeof query - strlen(query) - 1);
+        strncat(query, argv[i], sizeof query - strlen(query) - 1);
+    }
+    int code;
+    accord *db = cli_open(c, false, &code);
+    if (!db) return code;
+    char *json = NULL;
+    int rc = accord_search_json(db, query, limit, offset, &json);
+    if (rc != 0) {
+        code = cli_fail(c, rc);
+    } else if (c->json) {
+        cli_print_json(c, json);
+    } else {
+        json_t *r = cli_parse(json);
+        size_t i;
+        json_t *h;
+        json_t *hits = json_object_get(r, "results");
+        json_array_foreach(hits, i, h) {
+            char date[11];
+            snprintf(date, sizeof date, "%s", cli_str(h, "date", ""));
+            printf("%s%s%s  %s  %s\n", cli_bold(c), cli_str(h, "id", ""), cli_reset(c), date,
+                   cli_str(h, "title", "(no title)"));
+            /* Show the [marked] matches in bold on a terminal. */
+            const char *sn = cli_str(h, "snippet", "");
+            char *copy = strdup(sn);
+            if (copy && c->color) {
+                fputs("    ", stdout);
+                for (char *p = copy; *p; p++) {
+                    if (*p == '[') fputs(cli_bold(c), stdout);
+                    else if (*p == ']') fputs(cli_reset(c), stdout);
+                    else fputc(*p, stdout);
+                }
+                fputc('\n', stdout);
+            } else if (copy) {
+                cli_wrap(stdout, copy, 4, 80);
+            }
+            free(copy);
+        }
+        printf("%s%zu result(s)%s\n", cli_dim(c), json_array_size(hits), cli_reset(c));
+        json_decref(r);
+    }
+    accord_close(db);
+    return code;
+}
+
+int cmd_stats(cli *c, int argc, char **argv)
+{
+    int o;
+    while ((o = cli_getopt(c, argc, argv, "", NULL)) != -1) {
+    }
+    int code;
+    accord *db = cli_open(c, false, &code);
+    if (!db) return code;
+    char *json = NULL;
+    int rc = accord_stats_json(db, &json);
+    if (rc != 0) {
+        code = cli_fail(c, rc);
+    } else if (c->json) {
+        cli_print_json(c, json);
+    } else {
+        json_t *s = cli_parse(json);
+        const char *k;
+        json_t *v;
+        json_object_foreach(s, k, v) {
+            char *t = json_dumps(v, JSON_ENCODE_ANY);
+            printf("%-20s %s\n", k, t ? t : "");
+            free(t);
+        }
+        json_decref(s);
+    }
+    accord_close(db);
+    return code;
+}

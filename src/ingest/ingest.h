@@ -1,0 +1,75 @@
+/* ingest.h - reading articles from files, directories and standard input.
+ *
+ * Ingest knows formats, not meaning: it turns bytes into raw articles
+ * (text or HTML plus the metadata the input gives) and reports each
+ * problem with the file and the line or byte offset. It never stops the
+ * batch for one bad file or line.
+ *
+ * Formats:
+ *  - txt: one article per file. A leading "date YYYY-MM-DD" pair is the
+ *    given date (it may share its line with the text). The id is the hex id
+ *    after the last underscore of the file name ("000_16b94be4e16100e7.txt"),
+ *    or a hash of the content.
+ *  - jsonl: one JSON object per line with fields id, url, source, title,
+ *    text or html, published, fetched, author, lang; unknown fields are kept.
+ *  - html: one page per file; the id is a hash of the URL or the content.
+ * Invalid UTF-8 is repaired (text) or, when the whole file looks like
+ * Latin-1 / Windows-1252, converted, with a warning either way. */
+#ifndef ACCORD_INGEST_H
+#define ACCORD_INGEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "accord.h"
+
+/* Largest article body, and largest JSONL line, accepted. */
+#define INGEST_MAX_ARTICLE (4u << 20)
+#define INGEST_MAX_LINE (8u << 20)
+
+typedef struct raw_article {
+    const char *id;
+    const char *url, *source, *title, *author, *lang;
+    const char *published, *fetched, *given_date;
+    const char *body; /* valid UTF-8 */
+    size_t body_len;
+    bool is_html;
+    const char *extra_json; /* unknown JSONL fields as a JSON object, or NULL */
+    const char *file;       /* for messages */
+    uint64_t line;          /* 0 when not line-oriented */
+    uint64_t repaired_bytes;
+    const char *warning;    /* conversion note, or NULL */
+} raw_article;
+
+typedef enum ingest_format {
+    INGEST_AUTO = 0,
+    INGEST_TXT,
+    INGEST_JSONL,
+    INGEST_HTML,
+} ingest_format;
+
+/* Called for each raw article; returns 0 to go on, or a negative code to
+ * stop the batch (only for failures of the store, never for bad input). */
+typedef int (*ingest_sink)(void *ud, const raw_article *a);
+/* Called for each problem (kind WARNING, ERROR or SKIP). */
+typedef void (*ingest_report)(void *ud, const accord_event *ev);
+
+typedef struct ingest_ctx {
+    ingest_format format;
+    ingest_sink sink;
+    ingest_report report;
+    void *ud;
+    uint64_t files, bytes, errors, warnings, skipped, repaired_bytes;
+} ingest_ctx;
+
+/* Parses a format name ("txt", "jsonl", "html", "auto"); -1 if unknown. */
+int ingest_format_parse(const char *name);
+/* True when a file of this name is taken by a directory walk. */
+bool ingest_wanted_name(const char *name);
+/* Ingests a file, a directory (recursively, in sorted order) or "-". */
+int ingest_path(ingest_ctx *c, const char *path);
+/* Ingests bytes already read, named name. */
+int ingest_buffer(ingest_ctx *c, const char *name, const char *data, size_t len);
+
+#endif

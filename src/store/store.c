@@ -1,0 +1,332 @@
+/* store.c - see store.h.
+ *
+ * Prepared statements are cached by their SQL text in a small open-addressed
+ * table, so hot paths (one insert per article) prepare once per connection.
+ * Every error names the SQLite message and what accord was doing. */
+#include "store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/util.h"
+
+enum { STMT_CACHE = 256 };
+
+struct store {
+    sqlite3 *db;
+    char *path;
+    struct {
+        const char *sql; /* owned copy */
+        sqlite3_stmt *stmt;
+    } cache[STMT_CACHE];
+    int savepoint_depth;
+};
+
+static int db_error(store *st, const char *what)
+{
+    return acc_error(ACCORD_EINTERNAL, "%s: %s: %s", st->path, what, sqlite3_errmsg(st->db));
+}
+
+int store_exec(store *st, const char *sql)
+{
+    char *err = NULL;
+    if (sqlite3_exec(st->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+        int rc = acc_error(ACCORD_EINTERNAL, "%s: %s (in: %.80s)", st->path, err ? err : "error", sql);
+        sqlite3_free(err);
+        return rc;
+    }
+    return 0;
+}
+
+sqlite3_stmt *store_prepare(store *st, const char *sql)
+{
+    uint64_t h = acc_hash64(sql, strlen(sql));
+    for (int i = 0; i < STMT_CACHE; i++) {
+        int slot = (int)((h + (uint64_t)i) % STMT_CACHE);
+        if (!st->cache[slot].sql) {
+            sqlite3_stmt *s = NULL;
+            if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
+                db_error(st, "preparing a statement");
+                return NULL;
+            }
+            char *copy = strdup(sql);
+            if (!copy) {
+                sqlite3_finalize(s);
+                acc_error(ACCORD_ENOMEM, "out of memory");
+                return NULL;
+            }
+            st->cache[slot].sql = copy;
+            st->cache[slot].stmt = s;
+            return s;
+        }
+        if (strcmp(st->cache[slot].sql, sql) == 0) {
+            sqlite3_stmt *s = st->cache[slot].stmt;
+            sqlite3_reset(s);
+            sqlite3_clear_bindings(s);
+            return s;
+        }
+    }
+    /* Cache full: an uncached statement would leak; this is a bug. */
+    acc_error(ACCORD_EINTERNAL, "statement cache full");
+    return NULL;
+}
+
+int store_schema_version(store *st)
+{
+    sqlite3_stmt *s = NULL;
+    int v = -1;
+    if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW)
+        v = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    return v;
+}
+
+static int migrate(store *st)
+{
+    int have = store_schema_version(st);
+    int newest = store_migrations[store_n_migrations - 1].version;
+    if (have < 0) return db_error(st, "reading the schema version");
+    if (have > newest)
+        return acc_error(ACCORD_EVERSION,
+                         "%s: this database has schema version %d, written by a newer accord; "
+                         "this accord (%s) knows versions up to %d: upgrade accord",
+                         st->path, have, accord_version(), newest);
+    if (have == newest) return 0;
+    if (store_exec(st, "BEGIN IMMEDIATE") != 0) return ACCORD_EINTERNAL;
+    for (int i = 0; i < store_n_migrations; i++) {
+        const store_migration *m = &store_migrations[i];
+        if (m->version <= have) continue;
+        if (store_exec(st, m->sql) != 0) {
+            char msg[1200];
+            snprintf(msg, sizeof msg, "%s", accord_error_last());
+            store_exec(st, "ROLLBACK");
+            return acc_error(ACCORD_EINTERNAL, "migration %d (%s) failed: %s", m->version, m->name, msg);
+        }
+        char sql[64];
+        snprintf(sql, sizeof sql, "PRAGMA user_version = %d", m->version);
+        if (store_exec(st, sql) != 0) {
+            store_exec(st, "ROLLBACK");
+            return ACCORD_EINTERNAL;
+        }
+    }
+    return store_exec(st, "COMMIT");
+}
+
+int store_open(const char *path, bool readonly, store **out)
+{
+    *out = NULL;
+    store *st = calloc(1, sizeof *st);
+    if (!st) return acc_error(ACCORD_ENOMEM, "out of memory");
+    st->path = strdup(path);
+    int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    if (!st->path || sqlite3_open_v2(path, &st->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+        int rc = acc_error(ACCORD_EINPUT, "%s: cannot open the database: %s", path,
+                           st->db ? sqlite3_errmsg(st->db) : "out of memory");
+        store_close(st);
+        return rc;
+    }
+    sqlite3_busy_timeout(st->db, 10000);
+    int rc = 0;
+    if (!readonly) {
+        rc = store_exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                            "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;");
+        if (rc == 0) rc = migrate(st);
+    } else {
+        int have = store_schema_version(st);
+        int newest = store_migrations[store_n_migrations - 1].version;
+        if (have > newest)
+            rc = acc_error(ACCORD_EVERSION, "%s: schema version %d is newer than this accord's %d",
+                           path, have, newest);
+        else if (have < newest)
+            rc = acc_error(ACCORD_EINPUT,
+                           "%s: schema version %d is older than %d: open it once for writing "
+                           "(e.g. accord stats) to upgrade it",
+                           path, have, newest);
+    }
+    if (rc != 0) {
+        store_close(st);
+        return rc;
+    }
+    *out = st;
+    return 0;
+}
+
+void store_close(store *st)
+{
+    if (!st) return;
+    for (int i = 0; i < STMT_CACHE; i++) {
+        if (st->cache[i].stmt) sqlite3_finalize(st->cache[i].stmt);
+        free((void *)st->cache[i].sql);
+    }
+    if (st->db) sqlite3_close(st->db);
+    free(st->path);
+    free(st);
+}
+
+sqlite3 *store_db(store *st)
+{
+    return st->db;
+}
+
+int store_begin(store *st)
+{
+    return store_exec(st, "BEGIN IMMEDIATE");
+}
+int store_commit(store *st)
+{
+    return store_exec(st, "COMMIT");
+}
+int store_rollback(store *st)
+{
+    return sqlite3_get_autocommit(st->db) ? 0 : store_exec(st, "ROLLBACK");
+}
+int store_savepoint(store *st)
+{
+    return store_exec(st, "SAVEPOINT article");
+}
+int store_release(store *st)
+{
+    return store_exec(st, "RELEASE article");
+}
+int store_rollback_savepoint(store *st)
+{
+    return store_exec(st, "ROLLBACK TO article; RELEASE article");
+}
+
+static void bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(s, i);
+}
+
+int64_t store_article_rowid(store *st, const char *id)
+{
+    sqlite3_stmt *s = store_prepare(st, "SELECT rowid FROM articles WHERE id = ?");
+    if (!s) return 0;
+    bind_text(s, 1, id);
+    int64_t r = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    sqlite3_reset(s);
+    return r;
+}
+
+int store_article_put(store *st, const store_article *a, store_put_outcome *outcome, int64_t *rowid,
+                      int *version)
+{
+    char hash[17];
+    acc_hash_hex(a->text, a->text_len, hash);
+    char now[21];
+    acc_utc_now(now);
+
+    sqlite3_stmt *s = store_prepare(st, "SELECT rowid, version, text_hash FROM articles WHERE id = ?");
+    if (!s) return ACCORD_EINTERNAL;
+    bind_text(s, 1, a->id);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        int64_t rid = sqlite3_column_int64(s, 0);
+        int ver = sqlite3_column_int(s, 1);
+        bool same = strcmp((const char *)sqlite3_column_text(s, 2), hash) == 0;
+        sqlite3_reset(s);
+        *rowid = rid;
+        if (same) {
+            *outcome = STORE_PUT_SAME;
+            *version = ver;
+            return 0;
+        }
+        sqlite3_stmt *v = store_prepare(
+            st, "INSERT INTO article_versions(article, version, title, text, text_hash, replaced_at) "
+                "SELECT rowid, version, title, text, text_hash, ? FROM articles WHERE rowid = ?");
+        if (!v) return ACCORD_EINTERNAL;
+        bind_text(v, 1, now);
+        sqlite3_bind_int64(v, 2, rid);
+        if (sqlite3_step(v) != SQLITE_DONE) return db_error(st, "keeping the previous version");
+        sqlite3_reset(v);
+        sqlite3_stmt *u = store_prepare(
+            st, "UPDATE articles SET version = version + 1, source = coalesce(?2, source), "
+                "url = coalesce(?3, url), title = ?4, author = coalesce(?5, author), "
+                "given_date = coalesce(?6, given_date), published = coalesce(?7, published), "
+                "fetched = coalesce(?8, fetched), event_date = ?9, lang = ?10, text = ?11, "
+                "text_hash = ?12, meta = ?13, extra = coalesce(?14, extra), origin = ?15, "
+                "repaired_bytes = ?16, ingested_at = ?17 WHERE rowid = ?1");
+        if (!u) return ACCORD_EINTERNAL;
+        sqlite3_bind_int64(u, 1, rid);
+        bind_text(u, 2, a->source);
+        bind_text(u, 3, a->url);
+        bind_text(u, 4, a->title);
+        bind_text(u, 5, a->author);
+        bind_text(u, 6, a->given_date);
+        bind_text(u, 7, a->published);
+        bind_text(u, 8, a->fetched);
+        bind_text(u, 9, a->event_date);
+        bind_text(u, 10, a->lang);
+        sqlite3_bind_text(u, 11, a->text, (int)a->text_len, SQLITE_TRANSIENT);
+        bind_text(u, 12, hash);
+        bind_text(u, 13, a->meta_json);
+        bind_text(u, 14, a->extra_json);
+        bind_text(u, 15, a->origin);
+        sqlite3_bind_int64(u, 16, (sqlite3_int64)a->repaired_bytes);
+        bind_text(u, 17, now);
+        if (sqlite3_step(u) != SQLITE_DONE) return db_error(st, "storing a new version");
+        sqlite3_reset(u);
+        *outcome = STORE_PUT_VERSION;
+        *version = ver + 1;
+        return 0;
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) return db_error(st, "looking up an article");
+
+    sqlite3_stmt *ins = store_prepare(
+        st, "INSERT INTO articles(id, source, url, title, author, given_date, published, fetched, "
+            "event_date, lang, text, text_hash, meta, extra, origin, repaired_bytes, ingested_at) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    if (!ins) return ACCORD_EINTERNAL;
+    bind_text(ins, 1, a->id);
+    bind_text(ins, 2, a->source);
+    bind_text(ins, 3, a->url);
+    bind_text(ins, 4, a->title);
+    bind_text(ins, 5, a->author);
+    bind_text(ins, 6, a->given_date);
+    bind_text(ins, 7, a->published);
+    bind_text(ins, 8, a->fetched);
+    bind_text(ins, 9, a->event_date);
+    bind_text(ins, 10, a->lang);
+    sqlite3_bind_text(ins, 11, a->text, (int)a->text_len, SQLITE_TRANSIENT);
+    bind_text(ins, 12, hash);
+    bind_text(ins, 13, a->meta_json);
+    bind_text(ins, 14, a->extra_json);
+    bind_text(ins, 15, a->origin);
+    sqlite3_bind_int64(ins, 16, (sqlite3_int64)a->repaired_bytes);
+    bind_text(ins, 17, now);
+    if (sqlite3_step(ins) != SQLITE_DONE) return db_error(st, "storing an article");
+    sqlite3_reset(ins);
+    *rowid = sqlite3_last_insert_rowid(st->db);
+    *outcome = STORE_PUT_NEW;
+    *version = 1;
+    return 0;
+}
+
+int store_meta_set(store *st, const char *key, const char *value)
+{
+    sqlite3_stmt *s = store_prepare(st, "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)");
+    if (!s) return ACCORD_EINTERNAL;
+    bind_text(s, 1, key);
+    bind_text(s, 2, value);
+    int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : db_error(st, "writing meta");
+    sqlite3_reset(s);
+    return rc;
+}
+
+char *store_meta_get(store *st, const char *key)
+{
+    sqlite3_stmt *s = store_prepare(st, "SELECT value FROM meta WHERE key = ?");
+    if (!s) return NULL;
+    bind_text(s, 1, key);
+    char *v = NULL;
+    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
+        v = strdup((const char *)sqlite3_column_text(s, 0));
+    sqlite3_reset(s);
+    return v;
+}

@@ -1,0 +1,118 @@
+/* util.c - see util.h. The error message lives in thread-local storage so
+ * that concurrent readers (the HTTP server) each see their own. */
+#include "util.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <xxhash.h>
+
+static _Thread_local char error_msg[1024];
+
+int acc_error(int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(error_msg, sizeof error_msg, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+const char *accord_error_last(void)
+{
+    return error_msg;
+}
+
+void accord_free(void *p)
+{
+    free(p);
+}
+
+uint64_t acc_hash64(const void *p, size_t n)
+{
+    return XXH3_64bits(p, n);
+}
+
+void acc_hash_hex(const void *p, size_t n, char out[17])
+{
+    snprintf(out, 17, "%016llx", (unsigned long long)acc_hash64(p, n));
+}
+
+double acc_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void acc_utc_now(char out[21])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+long acc_peak_rss_kb(void)
+{
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) != 0) return 0;
+    return ru.ru_maxrss;
+}
+
+int acc_read_file(const char *path, char **data, size_t *len)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!f) return acc_error(ACCORD_EINPUT, "%s: cannot open: %s", path, strerror(errno));
+    size_t cap = 1 << 16, n = 0;
+    struct stat st;
+    if (f != stdin && fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode)) cap = (size_t)st.st_size + 1;
+    if (f != stdin && fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(f);
+        return acc_error(ACCORD_EINPUT, "%s: is a directory", path);
+    }
+    char *p = malloc(cap);
+    if (!p) {
+        if (f != stdin) fclose(f);
+        return acc_error(ACCORD_ENOMEM, "%s: out of memory reading the file", path);
+    }
+    for (;;) {
+        if (n + 1 >= cap) {
+            char *q = realloc(p, cap * 2);
+            if (!q) {
+                free(p);
+                if (f != stdin) fclose(f);
+                return acc_error(ACCORD_ENOMEM, "%s: out of memory reading the file", path);
+            }
+            p = q;
+            cap *= 2;
+        }
+        size_t got = fread(p + n, 1, cap - n - 1, f);
+        n += got;
+        if (got == 0) break;
+    }
+    int bad = ferror(f);
+    if (f != stdin) fclose(f);
+    if (bad) {
+        free(p);
+        return acc_error(ACCORD_EINPUT, "%s: read error at byte %zu", path, n);
+    }
+    p[n] = 0;
+    *data = p;
+    *len = n;
+    return 0;
+}
+
+bool acc_is_date(const char *s, size_t n)
+{
+    if (n != 10 || s[4] != '-' || s[7] != '-') return false;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9')) return false;
+    int m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
+    return m >= 1 && m <= 12 && d >= 1 && d <= 31;
+}

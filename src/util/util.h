@@ -1,0 +1,35 @@
+/* util.h - errors, hashing, time and file helpers shared by every stage. */
+#ifndef ACCORD_UTIL_H
+#define ACCORD_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "accord.h"
+
+/* Sets the calling thread's error message (printf-style) and returns code,
+ * so that `return acc_error(ACCORD_EINPUT, "...", ...);` reads naturally. */
+int acc_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* 64-bit hash of bytes (XXH3). */
+uint64_t acc_hash64(const void *p, size_t n);
+/* 16 lower-case hex digits of acc_hash64 into out[17]. */
+void acc_hash_hex(const void *p, size_t n, char out[17]);
+
+/* Seconds since an arbitrary point, monotonic. */
+double acc_now(void);
+/* Current UTC time as "YYYY-MM-DDTHH:MM:SSZ" into out[21]. */
+void acc_utc_now(char out[21]);
+/* Peak resident memory of this process in KiB (from getrusage). */
+long acc_peak_rss_kb(void);
+
+/* Reads a whole file into a malloc'd buffer (NUL-terminated; *len excludes
+ * it). "-" reads standard input. Returns 0 or ACCORD_EINPUT with a message
+ * naming the file. */
+int acc_read_file(const char *path, char **data, size_t *len);
+
+/* True if s is a valid date YYYY-MM-DD (checks month and day ranges). */
+bool acc_is_date(const char *s, size_t n);
+
+#endif
