@@ -2,16 +2,18 @@
  *
  * Repair, Latin-1 conversion, NFC, match keys, analysis, stems and language
  * run on whatever the fuzzer makes up, and the invariants the later stages
- * rely on are checked: repaired and normalised text is valid UTF-8; every
- * offset lies inside the text; tokens are sorted and do not overlap;
- * sentences cover their paragraph's tokens in order and lie inside their
- * paragraph. A broken invariant aborts, which the fuzzer reports. */
+ * rely on are checked: repaired and normalised text is valid UTF-8, and the
+ * NFC equals utf8proc's reference NFC; every offset lies inside the text;
+ * tokens are sorted and do not overlap; sentences cover their paragraph's
+ * tokens in order and lie inside their paragraph. A broken invariant aborts, which the fuzzer
+ * reports. */
 #include "text/text.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #define ENSURE(cond)                                                                               \
     do {                                                                                           \
@@ -55,6 +57,26 @@ static void check_doc(const text_doc *d, const char *text, size_t len)
     }
 }
 
+/* More than 30 combining marks in a row (text_nfc then inserts U+034F)? */
+static bool has_long_mark_run(const char *s, size_t len)
+{
+    size_t i = 0, run = 0;
+    while (i < len) {
+        utf8proc_int32_t c;
+        utf8proc_ssize_t n =
+            utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &c);
+        if (n <= 0) return true;
+        const utf8proc_property_t *p = utf8proc_get_property(c);
+        bool mark = c >= 0x300 &&
+                    (p->combining_class != 0 || p->category == UTF8PROC_CATEGORY_MN ||
+                     p->category == UTF8PROC_CATEGORY_MC || p->category == UTF8PROC_CATEGORY_ME);
+        run = mark ? run + 1 : 0;
+        if (run > 30) return true;
+        i += (size_t)n;
+    }
+    return false;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -79,6 +101,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ENSURE(text_nfc(fixed.data, fixed.len, &nfc) == 0);
     ENSURE(text_utf8_valid(nfc.data, nfc.len, NULL));
     ENSURE(!memchr(buf_cstr(&nfc), '\r', nfc.len));
+    /* the shortcuts of text_nfc must give utf8proc's own NFC (which the
+     * stream-safe limit on runs of marks changes on purpose) */
+    if (fixed.len && !has_long_mark_run(fixed.data, fixed.len)) {
+        utf8proc_uint8_t *ref = NULL;
+        utf8proc_ssize_t rn =
+            utf8proc_map((const utf8proc_uint8_t *)fixed.data, (utf8proc_ssize_t)fixed.len, &ref,
+                         UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_NLF2LF);
+        ENSURE(rn >= 0 && (size_t)rn == nfc.len && memcmp(ref, nfc.data, nfc.len) == 0);
+        free(ref);
+    }
 
     arena a;
     arena_init(&a);

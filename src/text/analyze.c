@@ -21,7 +21,15 @@
  * the next word is one that typically opens a sentence ("The", "He", "But",
  * ...). That keeps "U.S. Secretary of State" and "J.D. Vance" whole and
  * still splits "in the U.S. The next". A line break always ends a sentence,
- * so a paragraph without a final period is still a sentence.
+ * so a paragraph without a final period is still a sentence. Text joined
+ * from tokens leaves closing quotes standing alone ("over. " He); a
+ * detached ” or », or a straight quote preceded by an odd number of them in
+ * the line, still closes the sentence before it. A number, a period and a
+ * number ("6. 1") is a decimal broken by a space, not a sentence end.
+ *
+ * Paragraphs are lines: a newline ends one, and blank lines are skipped.
+ * The stored text has no CR (text_nfc removes them); one left over counts
+ * as a space.
  *
  * Tokens. Words keep inner apostrophes (Ukraine’s, we're) and hyphens
  * (re-engage, second-largest, F-16), and acronyms keep their periods
@@ -65,6 +73,7 @@ enum {
 #define HY C_HYPHEN
 #define PE C_PERIOD
 #define PU C_PUNCT
+// clang-format off
 static const unsigned char ascii_class[128] = {
     SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, NL, SP, SP, NL, SP, SP,
     SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP,
@@ -75,6 +84,7 @@ static const unsigned char ascii_class[128] = {
     PU, LO, LO, LO, LO, LO, LO, LO, LO, LO, LO, LO, LO, LO, LO, LO,
     LO, LO, LO, LO, LO, LO, LO, LO, LO, LO, LO, PU, PU, PU, PU, SP,
 };
+// clang-format on
 #undef SP
 #undef NL
 #undef UP
@@ -211,10 +221,13 @@ static bool grow(arena *a, void **v, size_t *cap, size_t n, size_t elem)
     return true;
 }
 
-static bool push_token(analyzer *z, size_t start, size_t end, int kind, int flags)
+static inline bool push_token(analyzer *z, size_t start, size_t end, int kind, int flags)
 {
-    if (!grow(z->a, (void **)&z->tok, &z->cap_tok, z->n_tok, sizeof *z->tok)) return false;
-    z->tok[z->n_tok++] = (text_token){(uint32_t)start, (uint32_t)end, (uint8_t)kind, (uint8_t)flags};
+    if (z->n_tok >= z->cap_tok &&
+        !grow(z->a, (void **)&z->tok, &z->cap_tok, z->n_tok, sizeof *z->tok))
+        return false;
+    z->tok[z->n_tok++] =
+        (text_token){(uint32_t)start, (uint32_t)end, (uint8_t)kind, (uint8_t)flags};
     return true;
 }
 
@@ -222,7 +235,7 @@ static bool push_token(analyzer *z, size_t start, size_t end, int kind, int flag
 
 /* Scans an acronym with periods (U.S., J.D., a.m.) at i: two or more pairs of
  * one letter and a period. Returns its end, or i when there is none. */
-static size_t scan_acronym(const unsigned char *s, size_t i, size_t end, int *letters, int *uppers)
+static size_t scan_acronym(const unsigned char *s, size_t i, size_t end, int *uppers, int *others)
 {
     size_t p = i;
     int pairs = 0, nl = 0, nu = 0;
@@ -240,24 +253,37 @@ static size_t scan_acronym(const unsigned char *s, size_t i, size_t end, int *le
     if (pairs < 2) return i;
     /* "U.S.A" or "U.S.Army": the next letter is not part of the acronym's
      * pattern; "U.S.Army" stays split at the last period we took. */
-    *letters = nl;
     *uppers = nu;
+    *others = nl - nu;
     return p;
 }
 
 /* Continues a word at j: letters, marks, digits, and inner apostrophes and
- * hyphens followed by a letter (or, for hyphens, a digit). */
-static size_t scan_word_rest(const unsigned char *s, size_t j, size_t end, int *letters, int *uppers)
+ * hyphens followed by a letter (or, for hyphens, a digit). Counts capitals
+ * and other letters for the token's flags; lower-case letters after an
+ * apostrophe do not count, so NATO's is still all capitals. Runs of ASCII
+ * lower case, most of any text, go through a loop of their own. */
+static size_t scan_word_rest(const unsigned char *s, size_t j, size_t end, int *uppers_out,
+                             int *others_out)
 {
-    bool after_apos = false; /* NATO's is still all capitals */
+    int uppers = *uppers_out, others = *others_out;
+    bool after_apos = false;
     while (j < end) {
-        int len;
-        int k = class_at(s, j, end, &len, NULL);
+        size_t j0 = j;
+        while (j < end && (unsigned)(s[j] - 'a') < 26u)
+            j++;
+        if (j > j0 && !after_apos) others++;
+        if (j >= end) break;
+        int len = 1, k;
+        if (s[j] < 0x80)
+            k = ascii_class[s[j]];
+        else
+            k = class_at(s, j, end, &len, NULL);
         if (is_word_class(k)) {
-            if (is_letter_class(k) && !(after_apos && k == C_LOWER)) {
-                (*letters)++;
-                *uppers += k == C_UPPER;
-            }
+            if (k == C_UPPER)
+                uppers++;
+            else if (k == C_LETTER || (k == C_LOWER && !after_apos))
+                others++;
             j += (size_t)len;
             continue;
         }
@@ -272,14 +298,16 @@ static size_t scan_word_rest(const unsigned char *s, size_t j, size_t end, int *
         }
         break;
     }
+    *uppers_out = uppers;
+    *others_out = others;
     return j;
 }
 
-static int word_flags(int first_class, int letters, int uppers)
+static int word_flags(int first_class, int uppers, int others)
 {
     int f = 0;
     if (first_class == C_UPPER) f |= TOKF_CAPITALISED;
-    if (letters >= 2 && uppers == letters) f |= TOKF_ALLCAPS;
+    if (uppers >= 2 && others == 0) f |= TOKF_ALLCAPS;
     return f;
 }
 
@@ -312,11 +340,13 @@ static bool tokenize_line(analyzer *z, size_t start, size_t end)
             continue;
         }
         if (is_letter_class(k)) {
-            int letters = 0, uppers = 0;
-            size_t j = scan_acronym(s, i, end, &letters, &uppers);
+            int uppers = 0, others = 0;
+            /* an acronym needs a period right after its first letter */
+            size_t j =
+                i + n < end && s[i + n] == '.' ? scan_acronym(s, i, end, &uppers, &others) : i;
             if (j == i) {
-                letters = 1;
                 uppers = k == C_UPPER;
+                others = !uppers;
                 j = i + n;
             }
             /* An acronym may go on with a hyphen or apostrophe
@@ -327,21 +357,23 @@ static bool tokenize_line(analyzer *z, size_t start, size_t end)
                 int k2 = class_at(s, j, end, &len2, NULL);
                 go_on = k2 == C_APOS || k2 == C_HYPHEN;
             }
-            if (go_on) j = scan_word_rest(s, j, end, &letters, &uppers);
-            if (!push_token(z, i, j, TOK_WORD, word_flags(k, letters, uppers))) return false;
+            if (go_on) j = scan_word_rest(s, j, end, &uppers, &others);
+            if (!push_token(z, i, j, TOK_WORD, word_flags(k, uppers, others))) return false;
             i = j;
             continue;
         }
         if (k == C_DIGIT) {
             size_t j = i;
-            while (j < end && is_digit(s[j])) j++;
+            while (j < end && is_digit(s[j]))
+                j++;
             /* thousands groups: ",ddd" not followed by another digit */
             while (j + 3 < end && s[j] == ',' && is_digit(s[j + 1]) && is_digit(s[j + 2]) &&
                    is_digit(s[j + 3]) && (j + 4 >= end || !is_digit(s[j + 4])))
                 j += 4;
             if (j + 1 < end && s[j] == '.' && is_digit(s[j + 1])) {
                 j++;
-                while (j < end && is_digit(s[j])) j++;
+                while (j < end && is_digit(s[j]))
+                    j++;
             }
             int kind = TOK_NUMBER;
             if (j < end && s[j] == '%') {
@@ -352,22 +384,23 @@ static bool tokenize_line(analyzer *z, size_t start, size_t end)
                 int k2 = class_at(s, j, end, &len2, NULL);
                 if (is_letter_class(k2)) {
                     size_t w = j;
-                    while (w < end && s[w] < 0x80 && is_letter_class(ascii_class[s[w]])) w++;
-                    bool suffix_end = w >= end || (s[w] < 0x80 && !is_word_class(ascii_class[s[w]]) &&
-                                                   ascii_class[s[w]] != C_APOS &&
-                                                   ascii_class[s[w]] != C_HYPHEN);
+                    while (w < end && s[w] < 0x80 && is_letter_class(ascii_class[s[w]]))
+                        w++;
+                    bool suffix_end =
+                        w >= end || (s[w] < 0x80 && !is_word_class(ascii_class[s[w]]) &&
+                                     ascii_class[s[w]] != C_APOS && ascii_class[s[w]] != C_HYPHEN);
                     const unsigned char *p = s + j;
                     size_t m = w - j;
-                    if (suffix_end && (ci_eq(p, m, "st") || ci_eq(p, m, "nd") || ci_eq(p, m, "rd") ||
-                                       ci_eq(p, m, "th") || ci_eq(p, m, "s")))
+                    if (suffix_end && (ci_eq(p, m, "st") || ci_eq(p, m, "nd") ||
+                                       ci_eq(p, m, "rd") || ci_eq(p, m, "th") || ci_eq(p, m, "s")))
                         j = w; /* 19th, 1990s */
                 } else if (k2 == C_HYPHEN && j + (size_t)len2 < end) {
                     int len3;
                     int k3 = class_at(s, j + (size_t)len2, end, &len3, NULL);
                     if (is_letter_class(k3)) {
                         /* 35-year-old: one word */
-                        int letters = 0, uppers = 0;
-                        size_t w = scan_word_rest(s, j + (size_t)len2, end, &letters, &uppers);
+                        int uppers = 0, others = 0;
+                        size_t w = scan_word_rest(s, j + (size_t)len2, end, &uppers, &others);
                         if (!push_token(z, i, w, TOK_WORD, 0)) return false;
                         i = w;
                         continue;
@@ -380,7 +413,8 @@ static bool tokenize_line(analyzer *z, size_t start, size_t end)
         }
         if (k == C_PERIOD) {
             size_t j = i + 1;
-            while (j < end && s[j] == '.') j++;
+            while (j < end && s[j] == '.')
+                j++;
             if (!push_token(z, i, j, TOK_PUNCT, 0)) return false;
             i = j;
             continue;
@@ -401,13 +435,9 @@ static bool tokenize_line(analyzer *z, size_t start, size_t end)
 
 /* ---- Sentences --------------------------------------------------------------- */
 
-typedef struct word_list {
-    const char *const *w;
-    size_t n;
-} word_list;
-
 /* Words that are written with a period but do not end a sentence by it.
  * Case matters: "No." is an abbreviation, "no." ends "He said no." */
+// clang-format off
 static const char *const ABBREVIATIONS[] = {
     /* titles and ranks */
     "Mr", "Mrs", "Ms", "Messrs", "Mmes", "Mme", "Mlle", "Dr", "Drs", "Prof", "Sen", "Sens", "Rep",
@@ -440,12 +470,14 @@ static const char *const STARTERS[] = {
     "Each", "Every", "No", "Not", "One", "Such", "Other", "Another", "Only", "Even", "Earlier",
     "Later", "Last", "Next", "According", "Asked", "Officials", "Yes",
 };
+// clang-format on
 
 static bool in_list(const char *const *list, size_t n, const unsigned char *p, size_t len)
 {
     for (size_t i = 0; i < n; i++) {
         const char *w = list[i];
-        if ((unsigned char)w[0] == p[0] && strlen(w) == len && memcmp(w, p, len) == 0) return true;
+        if ((unsigned char)w[0] == p[0] && strncmp(w, (const char *)p, len) == 0 && w[len] == 0)
+            return true;
     }
     return false;
 }
@@ -465,7 +497,14 @@ static int32_t first_cp(const analyzer *z, const text_token *t, int *cls)
     return cp;
 }
 
-/* Sentence-ending punctuation; "ambiguous_ok" tells whether whitespace is
+/* The first code point of a token, without its class. */
+static inline int32_t token_cp(const analyzer *z, const text_token *t)
+{
+    int len;
+    return decode(z->s + t->start, t->end - t->start, &len);
+}
+
+/* Sentence-ending punctuation; *needs_space tells whether whitespace is
  * needed after it (scripts without spaces end sentences without it). */
 static bool is_terminator(const analyzer *z, const text_token *t, bool *needs_space)
 {
@@ -473,9 +512,8 @@ static bool is_terminator(const analyzer *z, const text_token *t, bool *needs_sp
     if (t->kind != TOK_PUNCT) return false;
     unsigned char c = z->s[t->start];
     if (c == '.' || c == '?' || c == '!') return true;
-    int cls;
-    int32_t cp = first_cp(z, t, &cls);
-    switch (cp) {
+    if (c < 0x80) return false;
+    switch (token_cp(z, t)) {
     case 0x2026: /* … */
     case 0x203C: /* ‼ */
     case 0x2047: /* ⁇ */
@@ -504,8 +542,7 @@ static bool is_closer(const analyzer *z, const text_token *t)
     unsigned char c = z->s[t->start];
     if (c == '"' || c == '\'' || c == ')' || c == ']' || c == '}') return true;
     if (c < 0x80) return false;
-    int cls;
-    int32_t cp = first_cp(z, t, &cls);
+    int32_t cp = token_cp(z, t);
     return cp == 0x201D || cp == 0x2019 || cp == 0x00BB || cp == 0x203A || cp == 0x201C ||
            cp == 0x300D || cp == 0x300F || cp == 0xFF09;
 }
@@ -517,8 +554,7 @@ static bool is_opener(const analyzer *z, const text_token *t)
     unsigned char c = z->s[t->start];
     if (c == '"' || c == '\'' || c == '(' || c == '[' || c == '{') return true;
     if (c < 0x80) return false;
-    int cls;
-    int32_t cp = first_cp(z, t, &cls);
+    int32_t cp = token_cp(z, t);
     return cp == 0x201C || cp == 0x2018 || cp == 0x201E || cp == 0x00AB || cp == 0x2039 ||
            cp == 0x00BF || cp == 0x00A1 || cp == 0x300C || cp == 0x300E || cp == 0xFF08 ||
            cp == 0x2014 || cp == 0x2013;
@@ -541,6 +577,30 @@ static bool ambiguous_period(const analyzer *z, size_t k, size_t first)
     return in_list(ABBREVIATIONS, COUNT(ABBREVIATIONS), p, n);
 }
 
+/* Verbs that attribute a quote ("..." he said). */
+static const char *const SPEECH_VERBS[] = {
+    "said",   "says",     "asked",   "asks",    "added",   "adds",   "told",     "tells",
+    "wrote",  "writes",   "replied", "replies", "shouted", "yelled", "cried",    "exclaimed",
+    "stated", "insisted", "noted",   "warned",  "tweeted", "posted", "declared",
+};
+
+/* Do capitalised words (a speaker: "Trump", "Mr Rubio", "Secretary Marco
+ * Rubio") and then a verb of saying start at token w? */
+static bool attribution_follows(const analyzer *z, size_t w, size_t line_end_tok)
+{
+    size_t names = 0;
+    for (size_t i = w; i < line_end_tok && names <= 4; i++) {
+        const text_token *t = &z->tok[i];
+        if (t->kind != TOK_WORD) return false;
+        if (t->flags & TOKF_CAPITALISED) {
+            names++;
+            continue;
+        }
+        return names > 0 && in_list(SPEECH_VERBS, COUNT(SPEECH_VERBS), z->s + t->start, tok_len(t));
+    }
+    return false;
+}
+
 /* Decides whether a sentence ends after token e, given that its terminator
  * is token k and next is the first token after e. */
 static bool ends_sentence(const analyzer *z, size_t k, size_t e, size_t next, size_t line_end_tok,
@@ -551,7 +611,8 @@ static bool ends_sentence(const analyzer *z, size_t k, size_t e, size_t next, si
     if (needs_space && nt->start == last->end) return false;
     /* Look through opening quotes and brackets to the first word. */
     size_t w = next;
-    while (w < line_end_tok && is_opener(z, &z->tok[w])) w++;
+    while (w < line_end_tok && is_opener(z, &z->tok[w]))
+        w++;
     if (w >= line_end_tok) return true;
     const text_token *wt = &z->tok[w];
     int cls;
@@ -562,7 +623,19 @@ static bool ends_sentence(const analyzer *z, size_t k, size_t e, size_t next, si
     const text_token *term = &z->tok[k];
     unsigned char c = z->s[term->start];
     bool period = term->kind == TOK_WORD || (c == '.' && tok_len(term) == 1);
+    /* “Why now?” Trump asked. A quoted question or exclamation followed by
+     * its speaker and a verb of saying goes on in the same sentence. */
+    if ((c == '?' || c == '!') && e > k && is_closer(z, last) && w == next &&
+        attribution_follows(z, w, line_end_tok))
+        return false;
     if (!period) return true; /* ? ! ... */
+    /* "6. 1" and "$2. 5 million": a number, a period, a number is a decimal
+     * broken by a space, not a sentence end (news style spells out a number
+     * that would open a sentence) */
+    if (term->kind == TOK_PUNCT && k > first && z->tok[k - 1].end == term->start &&
+        z->tok[k - 1].kind == TOK_NUMBER && e == k && w == next &&
+        (wt->kind == TOK_NUMBER || wt->kind == TOK_PERCENT))
+        return false;
     if (!ambiguous_period(z, k, first)) return true;
     if (wt->kind != TOK_WORD || !(wt->flags & TOKF_CAPITALISED)) return false;
     return in_list(STARTERS, COUNT(STARTERS), z->s + wt->start, tok_len(wt));
@@ -582,9 +655,16 @@ static bool push_sentence(analyzer *z, size_t first, size_t last, size_t para)
     return true;
 }
 
+static inline bool is_straight_quote(const analyzer *z, const text_token *t)
+{
+    return t->kind == TOK_PUNCT && t->end - t->start == 1 && z->s[t->start] == '"';
+}
+
 static bool split_sentences(analyzer *z, size_t t0, size_t t1, size_t para)
 {
     size_t start = t0;
+    size_t qpos = t0;  /* straight double quotes counted up to here */
+    size_t quotes = 0; /* ... and how many */
     for (size_t k = t0; k < t1; k++) {
         const text_token *t = &z->tok[k];
         bool needs_space = true;
@@ -602,6 +682,21 @@ static bool split_sentences(analyzer *z, size_t t0, size_t t1, size_t para)
                 e++;
             else
                 break;
+        }
+        /* A closing quote set off by spaces, as in text joined from
+         * tokens: `happen. " Next`. ” and » always close; a straight quote
+         * closes when an odd number of them came before it in the line. */
+        if (e + 1 < t1 && z->tok[e + 1].start > z->tok[e].end &&
+            (e + 2 >= t1 || z->tok[e + 2].start > z->tok[e + 1].end)) {
+            const text_token *q = &z->tok[e + 1];
+            int32_t cp = q->kind == TOK_PUNCT ? token_cp(z, q) : 0;
+            bool closing = cp == 0x201D || cp == 0x00BB;
+            if (cp == '"') {
+                for (; qpos <= e; qpos++)
+                    quotes += is_straight_quote(z, &z->tok[qpos]);
+                closing = quotes % 2 == 1;
+            }
+            if (closing) e++;
         }
         if (e + 1 >= t1) break;
         if (ends_sentence(z, k, e, e + 1, t1, t0, needs_space)) {
@@ -635,8 +730,9 @@ int text_analyze(arena *a, const char *text, size_t len, text_doc *out)
 
     size_t i = 0;
     while (i < len) {
-        size_t e = i;
-        while (e < len && text[e] != '\n' && text[e] != '\r') e++;
+        /* stored text has LF only; a CR left in a line counts as a space */
+        const char *nl = memchr(text + i, '\n', len - i);
+        size_t e = nl ? (size_t)(nl - text) : len;
         size_t t0 = z.n_tok;
         if (!tokenize_line(&z, i, e)) return -1;
         if (z.n_tok > t0) {

@@ -26,7 +26,9 @@ size_t text_utf8_repair(const char *in, size_t len, buf *out, size_t *first_bad)
 bool text_utf8_valid(const char *in, size_t len, size_t *first_bad);
 /* Latin-1 (ISO-8859-1, with Windows-1252's 0x80-0x9F) to UTF-8. */
 void text_latin1_to_utf8(const char *in, size_t len, buf *out);
-/* NFC normalisation for storage; also turns CRLF/CR into LF. 0 or -1. */
+/* NFC normalisation for storage; also turns CRLF/CR into LF. 0 or -1.
+ * Invalid UTF-8 is repaired first; a run of more than 30 combining marks
+ * gets U+034F inserted (Unicode's Stream-Safe Text Format). */
 int text_nfc(const char *in, size_t len, buf *out);
 /* The key used for matching: NFKC, case folded, typographic quotes,
  * apostrophes and dashes unified to ASCII. 0 or -1. */
@@ -36,7 +38,7 @@ int text_match_key(const char *in, size_t len, buf *out);
 
 typedef enum text_token_kind {
     TOK_WORD = 1,    /* letters, with inner apostrophes / hyphens / periods (U.S.) */
-    TOK_NUMBER = 2,  /* 5,600  2.5  24  1987 */
+    TOK_NUMBER = 2,  /* 5,600  2.5  24  1987  19th  1990s (10km: 10 + word km) */
     TOK_PERCENT = 3, /* 2%  12.5% */
     TOK_PUNCT = 4,   /* any other non-space character */
 } text_token_kind;

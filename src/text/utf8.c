@@ -8,8 +8,13 @@
  * U+FFFD, one replacement per bad byte, so the count reported is a count of
  * bytes, easy to explain to a user ("3 bytes replaced from offset 120").
  *
- * Normalisation is utf8proc's. Most news text is ASCII, which is already in
- * NFC, so NFC copies ASCII text without calling utf8proc at all. The match
+ * Normalisation is utf8proc's, called only where it can change something:
+ * NFC copies ASCII and runs of characters that are their own NFC in any
+ * context, and hands utf8proc only the short stretches around combining
+ * marks, jamo and decomposable characters (nfc_valid explains why that is
+ * exact; a unit test checks it against utf8proc for every code point).
+ * Runs of more than 30 marks are broken up as Unicode's Stream-Safe Text
+ * Format says, which keeps normalisation linear on hostile input. The match
  * key is NFKC plus case folding plus a custom mapping, applied by utf8proc
  * before decomposition, that unifies the many quote, apostrophe and dash
  * characters with their ASCII forms: "Zelensky’s" and "Zelensky's" match,
@@ -63,7 +68,8 @@ static size_t ascii_prefix(const unsigned char *s, size_t len)
         if ((w & 0x8080808080808080ULL) || zero) break;
         i += 8;
     }
-    while (i < len && s[i] && s[i] < 0x80) i++;
+    while (i < len && s[i] && s[i] < 0x80)
+        i++;
     return i;
 }
 
@@ -156,13 +162,69 @@ void text_latin1_to_utf8(const char *in, size_t len, buf *out)
     buf_reserve(out, len + len / 4 + 1);
     while (i < len) {
         size_t start = i;
-        while (i < len && s[i] < 0x80) i++;
+        while (i < len && s[i] < 0x80)
+            i++;
         if (i > start) buf_append(out, s + start, i - start);
         if (i < len) {
             unsigned char c = s[i++];
             put_codepoint(out, c < 0xA0 ? CP1252_HIGH[c - 0x80] : c);
         }
     }
+}
+
+/* Decodes the code point at s[0], which starts a valid multi-byte sequence. */
+static int32_t decode_valid(const unsigned char *s, size_t *n)
+{
+    unsigned char c = s[0];
+    if (c < 0xE0) {
+        *n = 2;
+        return ((int32_t)(c & 0x1F) << 6) | (s[1] & 0x3F);
+    }
+    if (c < 0xF0) {
+        *n = 3;
+        return ((int32_t)(c & 0x0F) << 12) | ((int32_t)(s[1] & 0x3F) << 6) | (s[2] & 0x3F);
+    }
+    *n = 4;
+    return ((int32_t)(c & 0x07) << 18) | ((int32_t)(s[1] & 0x3F) << 12) |
+           ((int32_t)(s[2] & 0x3F) << 6) | (s[3] & 0x3F);
+}
+
+enum { MAX_NONSTARTERS = 30 };
+
+/* Unicode's Stream-Safe Text Format (UAX #15): after 30 non-starters
+ * (combining marks) in a row, insert U+034F COMBINING GRAPHEME JOINER.
+ * Normalisation sorts each run of marks, at a cost that grows with the
+ * square of its length; no writing system needs more than a few marks on one
+ * base, so only broken or hostile input is changed. Marks with combining
+ * class 0 count too, since some decompose into non-starters. Returns true
+ * when it wrote the changed text to tmp. */
+static bool stream_safe(const unsigned char *s, size_t len, buf *tmp)
+{
+    size_t i = 0, run = 0, copied = 0;
+    bool changed = false;
+    while (i < len) {
+        size_t n = 1;
+        int32_t c = s[i];
+        if (c >= 0x80) c = decode_valid(s + i, &n);
+        bool mark = false;
+        if (c >= 0x300) {
+            const utf8proc_property_t *p = utf8proc_get_property(c);
+            mark = p->combining_class != 0 || p->category == UTF8PROC_CATEGORY_MN ||
+                   p->category == UTF8PROC_CATEGORY_MC || p->category == UTF8PROC_CATEGORY_ME;
+        }
+        if (!mark) {
+            run = 0;
+        } else if (++run > MAX_NONSTARTERS) {
+            buf_append(tmp, s + copied, i - copied);
+            buf_append(tmp, "\xcd\x8f", 2);
+            copied = i;
+            run = 1;
+            changed = true;
+        }
+        i += n;
+    }
+    if (changed) buf_append(tmp, s + copied, len - copied);
+    return changed;
 }
 
 /* Runs utf8proc on valid UTF-8 (repairing first when needed) and appends
@@ -179,33 +241,140 @@ static int map_utf8(const char *in, size_t len, buf *out, int options, utf8proc_
         in = fixed.data;
         len = fixed.len;
     }
-    if ((uint64_t)len > (uint64_t)(PTRDIFF_MAX / 8)) {
+    buf safe = BUF_INIT;
+    if (stream_safe((const unsigned char *)in, len, &safe)) {
+        in = safe.data;
+        len = safe.len;
+        /* dropping ignorables would drop the joiners just inserted */
+        options &= ~UTF8PROC_IGNORE;
+    }
+    if (buf_failed(&safe) || (uint64_t)len > (uint64_t)(PTRDIFF_MAX / 8)) {
         buf_free(&fixed);
+        buf_free(&safe);
         return -1;
     }
     utf8proc_uint8_t *dst = NULL;
     utf8proc_ssize_t n = utf8proc_map_custom((const utf8proc_uint8_t *)in, (utf8proc_ssize_t)len,
                                              &dst, (utf8proc_option_t)options, fn, NULL);
     buf_free(&fixed);
+    buf_free(&safe);
     if (n < 0) return -1;
     buf_append(out, dst, (size_t)n);
     free(dst);
     return buf_failed(out) ? -1 : 0;
 }
 
+/* True when code point c is its own NFC in any context that our chunking
+ * gives it: a starter (combining class 0) that is not a mark, not a Hangul
+ * jamo or syllable (those compose algorithmically), and whose canonical
+ * decomposition, if any, composes back to itself (no composition
+ * exclusion). Such a character never composes with a neighbour, since the
+ * second element of every canonical composition is a mark or a jamo. */
+static bool nfc_stable(int32_t c)
+{
+    if (c >= 0x1100 && c <= 0x11FF) return false;
+    if (c >= 0xA960 && c <= 0xA97F) return false;
+    if (c >= 0xAC00 && c <= 0xD7FF) return false;
+    if (c == 0x0085) return false; /* NEL becomes LF */
+    const utf8proc_property_t *p = utf8proc_get_property(c);
+    if (p->combining_class != 0) return false;
+    switch (p->category) {
+    case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC:
+    case UTF8PROC_CATEGORY_ME:
+    case UTF8PROC_CATEGORY_CS:
+        return false;
+    default:
+        break;
+    }
+    if (p->decomp_seqindex == UINT16_MAX || p->decomp_type != 0) return true;
+    /* A canonical decomposition: stable only if it composes back to c
+     * (not so for singletons such as U+212B or excluded ones such as
+     * U+1F71). Decompose and recompose on the stack to find out. */
+    if (p->comp_exclusion) return false;
+    utf8proc_int32_t d[8];
+    int boundclass = 0;
+    utf8proc_ssize_t n = utf8proc_decompose_char(c, d, 8, UTF8PROC_DECOMPOSE, &boundclass);
+    if (n < 2 || n > 8) return false;
+    n = utf8proc_normalize_utf32(d, n, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+    return n == 1 && d[0] == c;
+}
+
+/* NFC of valid UTF-8 without utf8proc where it can be avoided. A boundary
+ * before an ASCII character is always safe for normalisation (ASCII has no
+ * decomposition, is a starter and never the second element of a
+ * composition), so the text splits into ASCII bytes, copied as they are
+ * (CR and CRLF become LF), and runs of non-ASCII characters. A run whose
+ * characters are all stable (nfc_stable) is copied too; only a run with a
+ * mark, a jamo or a decomposable character goes through utf8proc, together
+ * with the ASCII character before it, which a mark may compose with. */
+static int nfc_valid(const unsigned char *s, size_t len, buf *out)
+{
+    size_t i = 0;
+    if (!buf_reserve(out, len)) return -1;
+    while (i < len) {
+        size_t start = i;
+        while (i < len && s[i] < 0x80 && s[i] != '\r')
+            i++;
+        if (i > start) buf_append(out, s + start, i - start);
+        if (i >= len) break;
+        if (s[i] == '\r') {
+            buf_putc(out, '\n');
+            i += (i + 1 < len && s[i + 1] == '\n') ? 2 : 1;
+            continue;
+        }
+        size_t run = i;
+        bool stable = true;
+        while (i < len && s[i] >= 0x80) {
+            size_t n;
+            int32_t c = decode_valid(s + i, &n);
+            if (stable && !nfc_stable(c)) stable = false;
+            i += n;
+        }
+        if (stable) {
+            buf_append(out, s + run, i - run);
+            continue;
+        }
+        size_t from = run;
+        if (run > 0 && s[run - 1] >= 0x20 && s[run - 1] < 0x80 && out->len > 0) {
+            from = run - 1; /* the base character a mark may compose with */
+            out->len--;
+        }
+        const unsigned char *chunk = s + from;
+        size_t chunk_len = i - from;
+        buf safe = BUF_INIT;
+        if (stream_safe(chunk, chunk_len, &safe)) {
+            if (buf_failed(&safe)) return -1;
+            chunk = (const unsigned char *)safe.data;
+            chunk_len = safe.len;
+        }
+        utf8proc_uint8_t *dst = NULL;
+        utf8proc_ssize_t n = utf8proc_map(chunk, (utf8proc_ssize_t)chunk_len, &dst,
+                                          UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_NLF2LF);
+        buf_free(&safe);
+        if (n < 0) return -1;
+        buf_append(out, dst, (size_t)n);
+        free(dst);
+    }
+    return buf_failed(out) ? -1 : 0;
+}
+
 int text_nfc(const char *in, size_t len, buf *out)
 {
-    const unsigned char *s = (const unsigned char *)in;
     if (!in || !len) return 0;
-    /* ASCII without CR is its own NFC: copy it without utf8proc. */
-    size_t a = ascii_prefix(s, len);
-    if (a == len && !memchr(in, '\r', len)) {
-        buf_append(out, in, len);
-        return buf_failed(out) ? -1 : 0;
+    buf fixed = BUF_INIT;
+    if (!text_utf8_valid(in, len, NULL)) {
+        text_utf8_repair(in, len, &fixed, NULL);
+        if (buf_failed(&fixed)) {
+            buf_free(&fixed);
+            return -1;
+        }
+        in = fixed.data;
+        len = fixed.len;
     }
-    /* NLF2LF maps CRLF, CR and NEL to LF; STABLE keeps NFC stable across
-     * Unicode versions. */
-    return map_utf8(in, len, out, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_NLF2LF, NULL);
+    int rc = nfc_valid((const unsigned char *)in, len, out);
+    buf_free(&fixed);
+    return rc;
 }
 
 /* Applied to each code point before NFKC: quotes, apostrophes and dashes
