@@ -1,0 +1,144 @@
+/* finish.c - assembling a clean result: the text, and its three dates.
+ *
+ * The given date is kept as given. The publication date comes from page
+ * metadata when there is any; otherwise it is the given date if the text
+ * agrees with it, else the day inferred from the text's own time
+ * expressions (captions excluded: a photo's date is not the article's, but
+ * the article is not older than its photo). The event date is the past day
+ * the text's expressions point at most, resolved against the publication
+ * date. A given date that the text contradicts is flagged with the reason. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clean_internal.h"
+#include "dates.h"
+#include "text/text.h"
+
+static const char *day_str(arena *a, date_day d)
+{
+    if (d == DATE_NONE) return NULL;
+    char b[11];
+    date_format(d, b);
+    return arena_strdup(a, b);
+}
+
+/* The latest explicit day mentioned in the captions. */
+static date_day caption_day(clean_ctx *c)
+{
+    date_day best = DATE_NONE;
+    for (size_t i = 0; i < c->captions.n; i++) {
+        date_expr *ex;
+        size_t n;
+        const char *s = c->captions.v[i];
+        if (date_find(c->a, s, strlen(s), &ex, &n)) return best;
+        for (size_t k = 0; k < n; k++) {
+            if (ex[k].kind != DATE_EXPR_FULL) continue;
+            date_day d = date_from_ymd(ex[k].year, ex[k].month, ex[k].day);
+            if (d != DATE_NONE && (best == DATE_NONE || d > best)) best = d;
+        }
+    }
+    return best;
+}
+
+bool clean_learned_overreach(const clean_result *r)
+{
+    size_t learned = 0;
+    for (size_t i = 0; i < r->n_removed; i++)
+        if (r->removed[i].reason && !strncmp(r->removed[i].reason, "learned-boilerplate", 19))
+            learned += strlen(r->removed[i].text);
+    return learned > 0 && r->len < 40;
+}
+
+int clean_finish(clean_ctx *c, const char *given_date, const clean_date *published,
+                 const clean_date *modified, clean_result *out)
+{
+    arena *a = c->a;
+    /* text */
+    size_t total = 0;
+    for (size_t i = 0; i < c->paras.n; i++) total += strlen(c->paras.v[i]) + 1;
+    char *text = arena_alloc(a, total + 1);
+    if (!text) return -1;
+    size_t len = 0;
+    for (size_t i = 0; i < c->paras.n; i++) {
+        size_t l = strlen(c->paras.v[i]);
+        if (len) text[len++] = '\n';
+        memcpy(text + len, c->paras.v[i], l);
+        len += l;
+    }
+    text[len] = 0;
+    out->text = text;
+    out->len = len;
+    if (!out->title) out->title = c->title;
+    if (!out->author) out->author = c->author;
+    out->dateline = c->dateline;
+    out->captions = c->captions.v;
+    out->n_captions = c->captions.n;
+    out->credits = c->credits.v;
+    out->n_credits = c->credits.n;
+    out->removed = c->removed;
+    out->n_removed = c->n_removed;
+    if (!out->lang && len > 0) {
+        double conf = 0;
+        const char *lang = text_language(text, len, &conf);
+        if (lang && strcmp(lang, "und") != 0) out->lang = lang;
+    }
+
+    /* dates */
+    date_day given = given_date ? date_parse_iso(given_date, strlen(given_date)) : DATE_NONE;
+    if (given != DATE_NONE) out->given = (clean_date){day_str(a, given), "header", 1.0};
+    if (published && published->value) out->published = *published;
+    if (modified && modified->value) out->modified = *modified;
+
+    date_expr *ex;
+    size_t nex;
+    if (date_find(a, text, len, &ex, &nex)) return -1;
+    date_hints h = DATE_HINTS_INIT;
+    h.given = given;
+    h.not_before = caption_day(c);
+    date_day pub = out->published.value ? date_parse_iso(out->published.value, strlen(out->published.value))
+                                        : DATE_NONE;
+    date_inference inf = {DATE_NONE, 0, 0, 0, 0};
+    if (pub == DATE_NONE) {
+        if (date_infer_reference(a, text, len, ex, nex, &h, &inf)) return -1;
+        if (given != DATE_NONE &&
+            (inf.day == DATE_NONE || labs((long)inf.day - given) <= 3 || inf.given_score >= inf.score - 0.3)) {
+            pub = given;
+            out->published = (clean_date){day_str(a, given), "header", 0.7};
+        } else if (inf.day != DATE_NONE) {
+            pub = inf.day;
+            out->published = (clean_date){day_str(a, inf.day), "inferred", inf.confidence};
+        }
+    }
+    if (pub != DATE_NONE) {
+        date_inference ev;
+        date_event(text, len, ex, nex, pub, &ev);
+        if (ev.day != DATE_NONE) {
+            double conf = ev.confidence;
+            if (!strcmp(out->published.source ? out->published.source : "", "inferred"))
+                conf *= out->published.confidence > 0.2 ? 1.0 : 0.5 + out->published.confidence * 2.5;
+            else
+                conf *= out->published.confidence;
+            out->event = (clean_date){day_str(a, ev.day), ev.day == pub && ev.score == 0 ? out->published.source
+                                                                                          : "inferred",
+                                      conf};
+        }
+    }
+    /* flag a given date the text contradicts */
+    if (given != DATE_NONE && out->event.value) {
+        date_day evd = date_parse_iso(out->event.value, strlen(out->event.value));
+        long gap = (long)given - evd;
+        bool contradicts = inf.day == DATE_NONE || inf.given_score < inf.score - 0.3 ||
+                           (out->published.source && strcmp(out->published.source, "header") != 0);
+        if (labs(gap) > 7 && contradicts) {
+            char *msg = arena_alloc(a, 160);
+            if (msg) {
+                snprintf(msg, 160, "given date %s is %ld days %s the events reported (%s)", out->given.value,
+                         labs(gap), gap > 0 ? "after" : "before", out->event.value);
+                out->date_flag = msg;
+            }
+        }
+    }
+    return c->oom ? -1 : 0;
+}
