@@ -1,0 +1,607 @@
+/* serve.c - the server: libmicrohttpd set-up, one store connection per
+ * worker thread, request dispatch, static files, /healthz and /metrics.
+ *
+ * A request goes through access_handler() two or more times (libmicrohttpd
+ * hands over a body in pieces): the first call only creates the request
+ * and, for a POST, checks the token and the declared length before a byte
+ * of the body is read, so an unauthorised or oversized upload is refused
+ * without being buffered. The last call dispatches: /api/ to api.c,
+ * /healthz and /metrics here, anything else to the embedded web UI.
+ *
+ * The reply is built in a `reply` and queued in one place (send_reply),
+ * which also adds the security headers and counts the request in the
+ * metrics by endpoint, status and latency. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "serve/serve_int.h"
+#include "util/util.h"
+
+enum { CACHE_BYTES = 64 << 20, DEFAULT_MAX_BODY = 32 << 20, DEFAULT_TIMEOUT = 30, MAX_URL = 4096, WEB_FILE_MAX = 8 << 20 };
+
+/* ---- Replies ------------------------------------------------------------------ */
+
+void reply_json(reply *r, int status, char *json)
+{
+    r->status = status;
+    r->body = json;
+    r->len = json ? strlen(json) : 0;
+    r->body_static = false;
+    r->type = "application/json; charset=utf-8";
+}
+
+static char *error_json(int status, const char *message)
+{
+    json_t *o = json_pack("{s:{s:i, s:s}}", "error", "status", status, "message", message);
+    char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    return s;
+}
+
+void reply_error(reply *r, int status, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (r->body && !r->body_static) free(r->body);
+    r->body = NULL;
+    reply_json(r, status, error_json(status, msg));
+}
+
+void reply_accord_error(reply *r, int code)
+{
+    const char *msg = accord_error_last();
+    int status = code == ACCORD_ENOTFOUND                     ? 404
+                 : code == ACCORD_EUSAGE || code == ACCORD_EINPUT ? 400
+                 : code == ACCORD_ENOMEM                         ? 503
+                                                                 : 500;
+    if (!msg || !*msg) msg = status == 404 ? "not found" : "the store failed";
+    reply_error(r, status, "%s", msg);
+}
+
+void reply_header(reply *r, const char *name, const char *fmt, ...)
+{
+    if (r->n_hdr >= 4) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->hdr_value[r->n_hdr], sizeof r->hdr_value[0], fmt, ap);
+    va_end(ap);
+    r->hdr_name[r->n_hdr++] = name;
+}
+
+const char *req_arg(request *rq, const char *name)
+{
+    return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+bool req_int(request *rq, reply *r, const char *name, int def, int lo, int hi, int *out)
+{
+    const char *v = req_arg(rq, name);
+    *out = def;
+    if (!v || !*v) return true;
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (errno || *end || n < lo || n > hi) {
+        reply_error(r, 400, "'%s' must be a whole number from %d to %d, not '%.64s'", name, lo, hi, v);
+        return false;
+    }
+    *out = (int)n;
+    return true;
+}
+
+/* ---- One read-only store per worker thread -------------------------------------- */
+
+static __thread accord *tls_reader;
+static __thread const serve *tls_owner;
+
+accord *serve_reader(request *rq, reply *r)
+{
+    serve *s = rq->srv;
+    if (tls_reader && tls_owner == s) return tls_reader;
+    accord *db = NULL;
+    int rc = accord_open_readonly(s->db_path, &db);
+    if (rc != 0) {
+        reply_error(r, 503, "cannot open the store '%s': %s", s->db_path, accord_error_last());
+        return NULL;
+    }
+    pthread_mutex_lock(&s->readers_lock);
+    if (s->n_readers == s->cap_readers) {
+        size_t cap = s->cap_readers ? s->cap_readers * 2 : 16;
+        accord **grown = realloc(s->readers, cap * sizeof *grown);
+        if (!grown) {
+            pthread_mutex_unlock(&s->readers_lock);
+            accord_close(db);
+            reply_error(r, 503, "out of memory");
+            return NULL;
+        }
+        s->readers = grown;
+        s->cap_readers = cap;
+    }
+    s->readers[s->n_readers++] = db;
+    pthread_mutex_unlock(&s->readers_lock);
+    tls_reader = db;
+    tls_owner = s;
+    return db;
+}
+
+/* ---- Static files ---------------------------------------------------------------- */
+
+static const char *content_type_of(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    if (!dot) return "application/octet-stream";
+    if (!strcmp(dot, ".html")) return "text/html; charset=utf-8";
+    if (!strcmp(dot, ".css")) return "text/css; charset=utf-8";
+    if (!strcmp(dot, ".js")) return "text/javascript; charset=utf-8";
+    if (!strcmp(dot, ".svg")) return "image/svg+xml";
+    if (!strcmp(dot, ".png")) return "image/png";
+    if (!strcmp(dot, ".ico")) return "image/x-icon";
+    if (!strcmp(dot, ".json")) return "application/json; charset=utf-8";
+    if (!strcmp(dot, ".txt")) return "text/plain; charset=utf-8";
+    return "application/octet-stream";
+}
+
+/* A web file name is one path segment of letters, digits, '-', '_' and
+ * dots, not starting with a dot: nothing that could leave the folder. */
+static bool safe_file_name(const char *name)
+{
+    if (!*name || *name == '.' || strlen(name) > 128) return false;
+    for (const char *p = name; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              *p == '-' || *p == '_' || *p == '.'))
+            return false;
+    return !strstr(name, "..");
+}
+
+static void serve_static(request *rq, const char *path, reply *r)
+{
+    if (!strcmp(path, "/")) path = "/index.html";
+    if (rq->srv->web_dir) {
+        if (!safe_file_name(path + 1)) {
+            reply_error(r, 404, "no such page '%.200s'", path);
+            return;
+        }
+        char full[4096];
+        snprintf(full, sizeof full, "%s/%s", rq->srv->web_dir, path + 1);
+        int fd = open(full, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        struct stat st;
+        if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > WEB_FILE_MAX) {
+            if (fd >= 0) close(fd);
+            reply_error(r, 404, "no such page '%.200s'", path);
+            return;
+        }
+        char *data = malloc((size_t)st.st_size + 1);
+        ssize_t got = data ? read(fd, data, (size_t)st.st_size) : -1;
+        close(fd);
+        if (got != st.st_size) {
+            free(data);
+            reply_error(r, 500, "cannot read '%.200s'", path);
+            return;
+        }
+        r->status = 200;
+        r->body = data;
+        r->len = (size_t)got;
+        r->type = content_type_of(path);
+        reply_header(r, "Cache-Control", "no-cache");
+        return;
+    }
+    for (const web_asset *a = web_assets; a->path; a++) {
+        if (strcmp(a->path, path) != 0) continue;
+        /* The ETag is the content's hash: a reload costs a 304, not the file. */
+        char etag[17];
+        acc_hash_hex(a->data, a->len, etag);
+        const char *inm = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, "If-None-Match");
+        char quoted[20];
+        snprintf(quoted, sizeof quoted, "\"%s\"", etag);
+        reply_header(r, "ETag", "%s", quoted);
+        reply_header(r, "Cache-Control", "no-cache");
+        r->type = content_type_of(path);
+        r->body_static = true;
+        if (inm && !strcmp(inm, quoted)) {
+            r->status = 304;
+            r->body = NULL;
+            r->len = 0;
+            return;
+        }
+        r->status = 200;
+        r->body = (char *)a->data;
+        r->len = a->len;
+        return;
+    }
+    reply_error(r, 404, "no such page '%.200s'", path);
+}
+
+/* ---- /healthz and /metrics ------------------------------------------------------------ */
+
+static void serve_healthz(request *rq, reply *r)
+{
+    accord *db = serve_reader(rq, r);
+    if (!db) return;
+    /* A one-item page of articles: the store answers, cheaply (the full
+     * statistics read every text). */
+    char *page = NULL;
+    accord_article_query q = {.limit = 1};
+    int rc = accord_articles_json(db, &q, &page);
+    if (rc != 0) {
+        reply_error(r, 503, "the store does not answer: %s", accord_error_last());
+        return;
+    }
+    json_t *st = json_loads(page, 0, NULL);
+    free(page);
+    json_t *o = json_pack("{s:s, s:s, s:b, s:O?}", "status", "ok", "version", accord_version(), "ingest",
+                          rq->srv->writer != NULL, "articles", json_object_get(st, "total"));
+    json_decref(st);
+    char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    if (!s) {
+        reply_error(r, 503, "out of memory");
+        return;
+    }
+    reply_json(r, 200, s);
+}
+
+static void serve_metrics(request *rq, reply *r)
+{
+    reply scratch = {0};
+    accord *db = serve_reader(rq, &scratch);
+    if (scratch.body && !scratch.body_static) free(scratch.body);
+    char *text = metrics_render(&rq->srv->m, db, rq->srv->cache);
+    if (!text) {
+        reply_error(r, 503, "out of memory");
+        return;
+    }
+    r->status = 200;
+    r->body = text;
+    r->len = strlen(text);
+    r->type = "text/plain; version=0.0.4; charset=utf-8";
+}
+
+/* ---- Dispatch ------------------------------------------------------------------------------ */
+
+static enum MHD_Result send_reply(request *rq, reply *r)
+{
+    struct MHD_Response *resp;
+    if (r->body_static || !r->body)
+        resp = MHD_create_response_from_buffer(r->len, r->body ? r->body : (char *)"",
+                                               MHD_RESPMEM_PERSISTENT);
+    else
+        resp = MHD_create_response_from_buffer(r->len, r->body, MHD_RESPMEM_MUST_FREE);
+    if (!resp) {
+        if (!r->body_static) free(r->body);
+        return MHD_NO;
+    }
+    if (r->type) MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->type);
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "Content-Security-Policy",
+                            "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+                            "script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'");
+    bool has_cache = false;
+    for (int i = 0; i < r->n_hdr; i++) {
+        MHD_add_response_header(resp, r->hdr_name[i], r->hdr_value[i]);
+        if (!strcmp(r->hdr_name[i], "Cache-Control")) has_cache = true;
+    }
+    if (!has_cache) MHD_add_response_header(resp, "Cache-Control", "no-store");
+    enum MHD_Result ok = MHD_queue_response(rq->conn, (unsigned)r->status, resp);
+    MHD_destroy_response(resp);
+    double took = acc_now() - rq->started;
+    metrics_observe(&rq->srv->m, rq->ep, r->status, took);
+    if (rq->srv->o.access_log)
+        fprintf(stderr, "%s %.200s %d %.1f ms\n", rq->method, rq->url, r->status, took * 1000);
+    rq->answered = true;
+    return ok;
+}
+
+static bool token_matches(const serve *s, struct MHD_Connection *conn)
+{
+    const char *given = NULL;
+    const char *auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    if (auth && !strncasecmp(auth, "Bearer ", 7)) given = auth + 7;
+    if (!given) given = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Accord-Token");
+    if (!given) return false;
+    /* Compare in time independent of where the strings differ. */
+    size_t n = strlen(s->token), m = strlen(given);
+    unsigned char diff = (unsigned char)(n != m);
+    for (size_t i = 0; i < n; i++) diff |= (unsigned char)(s->token[i] ^ given[i < m ? i : 0]);
+    return diff == 0;
+}
+
+/* Checks made before the body of a POST is read. True when the request
+ * may go on; otherwise r holds the refusal. */
+static bool admit_post(request *rq, reply *r)
+{
+    serve *s = rq->srv;
+    if (!s->writer) {
+        reply_error(r, 403, "ingest over HTTP is off: start the server with --token TOKEN "
+                            "(or ACCORD_TOKEN) to allow POST /api/articles");
+        return false;
+    }
+    if (!token_matches(s, rq->conn)) {
+        reply_error(r, 401, "POST /api/articles needs the server's token: "
+                            "send 'Authorization: Bearer TOKEN'");
+        reply_header(r, "WWW-Authenticate", "Bearer realm=\"accord\"");
+        return false;
+    }
+    const char *cl = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (cl && strtoull(cl, NULL, 10) > s->o.max_body) {
+        reply_error(r, 413, "the body is %s bytes; this server takes at most %zu (--max-body)", cl,
+                    s->o.max_body);
+        return false;
+    }
+    return true;
+}
+
+static void dispatch(request *rq, reply *r)
+{
+    const char *url = rq->url;
+    bool is_get = !strcmp(rq->method, "GET") || !strcmp(rq->method, "HEAD");
+    bool is_post = !strcmp(rq->method, "POST");
+    if (strlen(url) > MAX_URL) {
+        reply_error(r, 414, "the address is longer than %d bytes", MAX_URL);
+        return;
+    }
+    if (!strncmp(url, "/api/", 5) || !strcmp(url, "/api")) {
+        bool allows_post = false;
+        rq->ep = api_endpoint(url, &allows_post);
+        if (is_post && allows_post) {
+            api_ingest(rq, r);
+        } else if (is_get) {
+            api_get(rq, url, r);
+        } else if (rq->ep == EP_OTHER) {
+            reply_error(r, 404, "no such API endpoint '%.200s' (see docs/API.md)", url);
+        } else {
+            reply_error(r, 405, "%s is not allowed on %.200s", rq->method, url);
+            reply_header(r, "Allow", "%s", allows_post ? "GET, HEAD, POST" : "GET, HEAD");
+        }
+        return;
+    }
+    if (!strcmp(url, "/healthz")) rq->ep = EP_HEALTHZ;
+    else if (!strcmp(url, "/metrics")) rq->ep = EP_METRICS;
+    else rq->ep = EP_STATIC;
+    if (!is_get) {
+        reply_error(r, 405, "%s is not allowed on %.200s", rq->method, url);
+        reply_header(r, "Allow", "GET, HEAD");
+        return;
+    }
+    if (rq->ep == EP_HEALTHZ) serve_healthz(rq, r);
+    else if (rq->ep == EP_METRICS) serve_metrics(rq, r);
+    else serve_static(rq, url, r);
+}
+
+static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, const char *url,
+                                      const char *method, const char *version, const char *upload_data,
+                                      size_t *upload_data_size, void **con_cls)
+{
+    serve *s = cls;
+    request *rq = *con_cls;
+    if (!rq) {
+        rq = calloc(1, sizeof *rq);
+        if (!rq) return MHD_NO;
+        rq->srv = s;
+        rq->conn = conn;
+        rq->method = method;
+        rq->url = url;
+        rq->started = acc_now();
+        rq->ep = EP_OTHER;
+        *con_cls = rq;
+        if (!strcmp(method, "POST") && !strncmp(url, "/api/", 5)) {
+            bool allows_post = false;
+            rq->ep = api_endpoint(url, &allows_post);
+            if (allows_post) {
+                rq->ep = EP_INGEST;
+                reply r = {0};
+                if (!admit_post(rq, &r)) return send_reply(rq, &r);
+            }
+        }
+        return MHD_YES;
+    }
+    if (rq->answered) {
+        *upload_data_size = 0; /* refused already: drop the rest of the body */
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        if (!rq->too_big) {
+            if (rq->body.len + *upload_data_size > s->o.max_body) {
+                rq->too_big = true;
+                buf_free(&rq->body);
+            } else {
+                buf_append(&rq->body, upload_data, *upload_data_size);
+            }
+        }
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    reply r = {0};
+    if (rq->too_big)
+        reply_error(&r, 413, "the body is larger than %zu bytes (--max-body)", s->o.max_body);
+    else if (buf_failed(&rq->body))
+        reply_error(&r, 503, "out of memory while reading the body");
+    else
+        dispatch(rq, &r);
+    if (!r.status) reply_error(&r, 500, "no answer for %.200s", url);
+    return send_reply(rq, &r);
+}
+
+static void request_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                              enum MHD_RequestTerminationCode toe)
+{
+    request *rq = *con_cls;
+    if (!rq) return;
+    buf_free(&rq->body);
+    free(rq);
+    *con_cls = NULL;
+}
+
+/* ---- Start and stop ------------------------------------------------------------------------ */
+
+static int parse_bind(const char *bind, int port, struct sockaddr_storage *ss, socklen_t *len)
+{
+    memset(ss, 0, sizeof *ss);
+    struct sockaddr_in *v4 = (struct sockaddr_in *)ss;
+    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)ss;
+    if (inet_pton(AF_INET, bind, &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons((uint16_t)port);
+        *len = sizeof *v4;
+        return 0;
+    }
+    const char *b = bind;
+    char tmp[64];
+    if (*b == '[') { /* [::1] */
+        snprintf(tmp, sizeof tmp, "%s", b + 1);
+        char *e = strchr(tmp, ']');
+        if (e) *e = 0;
+        b = tmp;
+    }
+    if (inet_pton(AF_INET6, b, &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons((uint16_t)port);
+        *len = sizeof *v6;
+        return 0;
+    }
+    return acc_error(ACCORD_EUSAGE, "'%s' is not an IPv4 or IPv6 address (e.g. 127.0.0.1 or ::1)", bind);
+}
+
+void serve_stop(serve *s)
+{
+    if (!s) return;
+    if (s->daemon) MHD_stop_daemon(s->daemon);
+    for (size_t i = 0; i < s->n_readers; i++) accord_close(s->readers[i]);
+    free(s->readers);
+    if (s->writer) accord_close(s->writer);
+    if (s->checker) accord_close(s->checker);
+    pthread_mutex_destroy(&s->checker_lock);
+    pthread_mutex_destroy(&s->coverage_lock);
+    coverage_free(s->coverage);
+    pthread_mutex_destroy(&s->write_lock);
+    pthread_mutex_destroy(&s->readers_lock);
+    metrics_destroy(&s->m);
+    cache_free(s->cache);
+    free(s->token);
+    free(s->web_dir);
+    free(s->db_path);
+    free(s);
+}
+
+int serve_start(const serve_opts *opts, serve **out)
+{
+    *out = NULL;
+    if (opts->port < 0 || opts->port > 65535)
+        return acc_error(ACCORD_EUSAGE, "port %d is out of range (0-65535)", opts->port);
+    serve *s = calloc(1, sizeof *s);
+    if (!s) return acc_error(ACCORD_ENOMEM, "out of memory");
+    s->o = *opts;
+    pthread_mutex_init(&s->write_lock, NULL);
+    pthread_mutex_init(&s->readers_lock, NULL);
+    pthread_mutex_init(&s->checker_lock, NULL);
+    pthread_mutex_init(&s->coverage_lock, NULL);
+    s->checker_version = -1;
+    metrics_init(&s->m);
+    s->cache = cache_new(CACHE_BYTES);
+    s->coverage = coverage_new();
+    if (!s->o.bind || !*s->o.bind) s->o.bind = "127.0.0.1";
+    if (!s->o.max_body) s->o.max_body = DEFAULT_MAX_BODY;
+    if (s->o.timeout <= 0) s->o.timeout = DEFAULT_TIMEOUT;
+    if (s->o.threads <= 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        s->o.threads = n < 4 ? 4 : n > 64 ? 64 : (int)n;
+    }
+    s->db_path = strdup(opts->db_path ? opts->db_path : "accord.db");
+    s->token = opts->token && *opts->token ? strdup(opts->token) : NULL;
+    s->web_dir = opts->web_dir ? strdup(opts->web_dir) : NULL;
+    s->o.db_path = s->db_path;
+    s->o.token = s->token;
+    s->o.web_dir = s->web_dir;
+    if (!s->db_path || !s->cache || !s->coverage || (opts->token && *opts->token && !s->token) ||
+        (opts->web_dir && !s->web_dir)) {
+        serve_stop(s);
+        return acc_error(ACCORD_ENOMEM, "out of memory");
+    }
+    if (s->web_dir) {
+        struct stat st;
+        if (stat(s->web_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+            int rc = acc_error(ACCORD_EUSAGE, "--web '%s' is not a folder", s->web_dir);
+            serve_stop(s);
+            return rc;
+        }
+    }
+
+    /* The writable connection: with a token it stays open for ingest;
+     * without one it is only opened, when the store is writable, to create
+     * or upgrade the schema before the readers come, then closed. */
+    struct sockaddr_storage ss;
+    socklen_t sslen;
+    int brc = parse_bind(s->o.bind, s->o.port, &ss, &sslen);
+    if (brc != 0) {
+        serve_stop(s);
+        return brc;
+    }
+    if (!s->token && access(s->db_path, F_OK) != 0) {
+        int rc = acc_error(ACCORD_ENOTFOUND, "there is no store at '%s': build one with 'accord ingest', "
+                                             "or start with --token to create it and ingest over HTTP",
+                           s->db_path);
+        serve_stop(s);
+        return rc;
+    }
+    accord *w = NULL;
+    int rc = accord_open(s->db_path, &w);
+    if (rc != 0) {
+        char msg[1024];
+        snprintf(msg, sizeof msg, "%s", accord_error_last());
+        if (s->token) {
+            serve_stop(s);
+            return acc_error(rc, "cannot open the store '%s' for writing: %s", opts->db_path, msg);
+        }
+    } else if (s->token) {
+        s->writer = w;
+    } else {
+        accord_close(w);
+    }
+    /* The checker is the first reader: a store readers cannot open fails
+     * here, at start, rather than on the first request. */
+    rc = accord_open_readonly(s->db_path, &s->checker);
+    if (rc != 0) {
+        char msg[1024];
+        snprintf(msg, sizeof msg, "%s", accord_error_last());
+        serve_stop(s);
+        return acc_error(rc, "cannot open the store '%s': %s", opts->db_path, msg);
+    }
+
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG;
+    if (ss.ss_family == AF_INET6) flags |= MHD_USE_IPv6;
+    s->daemon = MHD_start_daemon(
+        flags, (uint16_t)s->o.port, NULL, NULL, access_handler, s, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->o.threads,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s->o.timeout, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1024,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)0, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)(128 * 1024), MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)512, MHD_OPTION_NOTIFY_COMPLETED,
+        request_completed, s, MHD_OPTION_END);
+    if (!s->daemon) {
+        int e = errno;
+        serve_stop(s);
+        return acc_error(ACCORD_EUSAGE, "cannot listen on %s port %d%s%s", opts->bind ? opts->bind : "127.0.0.1",
+                         opts->port, e ? ": " : "", e ? strerror(e) : "");
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = info ? info->port : s->o.port;
+    *out = s;
+    return 0;
+}
+
+int serve_port(const serve *s)
+{
+    return s ? s->port : 0;
+}

@@ -1,0 +1,175 @@
+/* serve_int.h - what the server's files share: the server object, one
+ * request, the reply a handler builds, metrics, and the embedded web UI. */
+#ifndef ACCORD_SERVE_INT_H
+#define ACCORD_SERVE_INT_H
+
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "accord.h"
+#include "serve/serve.h"
+#include "util/buf.h"
+
+/* ---- Metrics ---------------------------------------------------------------- */
+
+/* Endpoints, as counted in /metrics (label endpoint="..."). */
+typedef enum endpoint {
+    EP_STATIC, EP_HEALTHZ, EP_METRICS, EP_STATS, EP_ARTICLES, EP_ARTICLE, EP_INGEST, EP_SEARCH,
+    EP_STORIES, EP_STORY, EP_STORYLINES, EP_STORYLINE, EP_ENTITIES, EP_ENTITY, EP_QUOTES, EP_FACTS,
+    EP_DUPS, EP_PASSAGES, EP_COMPARE, EP_COVERAGE, EP_OTHER, EP_COUNT
+} endpoint;
+
+extern const char *const endpoint_names[EP_COUNT];
+
+enum { METRIC_BUCKETS = 14, METRIC_STATUSES = 18 };
+
+typedef struct endpoint_metrics {
+    uint64_t by_status[METRIC_STATUSES + 1]; /* the last one: any other status */
+    uint64_t hist[METRIC_BUCKETS];            /* non-cumulative; summed when printed */
+    uint64_t count;
+    double seconds;
+} endpoint_metrics;
+
+typedef struct metrics_counts {
+    endpoint_metrics ep[EP_COUNT];
+    uint64_t ingest_requests, ingest_new, ingest_same, ingest_versions, ingest_errors, ingest_bytes;
+    double ingest_seconds, ingest_last_rate;
+    double started;
+} metrics_counts;
+
+typedef struct metrics {
+    pthread_mutex_t lock; /* guards c */
+    metrics_counts c;
+} metrics;
+
+typedef struct serve_cache serve_cache;
+void metrics_init(metrics *m);
+void metrics_destroy(metrics *m);
+void metrics_observe(metrics *m, endpoint ep, int status, double seconds);
+void metrics_ingest(metrics *m, const accord_ingest_stats *st, size_t bytes, double seconds);
+/* The Prometheus text exposition, with the store's gauges read through db
+ * (may be NULL). Returns a malloc'd string. */
+char *metrics_render(metrics *m, accord *db, serve_cache *cache);
+
+/* ---- The cache of expensive answers (cache.c) ---------------------------------- */
+
+typedef struct serve_cache serve_cache;
+
+serve_cache *cache_new(size_t max_bytes);
+void cache_free(serve_cache *c);
+/* A malloc'd copy of the document under key made at this generation, or
+ * NULL: then the caller builds it and must call cache_put (or
+ * cache_abandon when the build failed); meanwhile other readers of the
+ * same key wait for it rather than build it too. */
+char *cache_get(serve_cache *c, const char *key, uint64_t generation, size_t *len);
+void cache_put(serve_cache *c, const char *key, uint64_t generation, const char *data, size_t len);
+void cache_abandon(serve_cache *c, const char *key);
+void cache_stats(serve_cache *c, uint64_t *hits, uint64_t *misses, size_t *bytes, size_t *entries);
+
+/* ---- Coverage per story for sparklines (coverage.c) ---------------------------- */
+
+typedef struct serve_coverage serve_coverage;
+serve_coverage *coverage_new(void);
+void coverage_free(serve_coverage *c);
+
+/* ---- The server ------------------------------------------------------------- */
+
+struct serve {
+    serve_opts o;
+    char *token;
+    char *web_dir;
+    char *db_path;
+    struct MHD_Daemon *daemon;
+    int port;
+    accord *writer; /* NULL when no token: the server is read-only */
+    pthread_mutex_t write_lock;
+    /* Every reader opened by a worker thread, closed by serve_stop. */
+    pthread_mutex_t readers_lock;
+    accord **readers;
+    size_t n_readers, cap_readers;
+    metrics m;
+    serve_cache *cache;
+    _Atomic uint64_t generation; /* moves whenever the store changes (cache.c) */
+    serve_coverage *coverage;    /* articles per hour of each story (coverage.c) */
+    pthread_mutex_t coverage_lock;
+    accord *checker;             /* a reader that only watches for changes */
+    pthread_mutex_t checker_lock;
+    int64_t checker_version;
+};
+
+/* The store's current generation; read it before building a document to
+ * cache. */
+uint64_t serve_generation(serve *s);
+/* This server changed the store (an ingest): a new generation. */
+void serve_store_changed(serve *s);
+
+/* What a handler answers: a status, a body (malloc'd, or static when
+ * body_static), its type, and up to a few extra headers. */
+typedef struct reply {
+    int status;
+    char *body;
+    size_t len;
+    bool body_static;
+    const char *type;
+    const char *hdr_name[4];
+    char hdr_value[4][160];
+    int n_hdr;
+} reply;
+
+/* One request while it is being read and answered. */
+typedef struct request {
+    serve *srv;
+    struct MHD_Connection *conn;
+    const char *method, *url;
+    double started;
+    endpoint ep;
+    buf body;
+    bool too_big;
+    bool answered; /* a reply was queued before the body was read */
+} request;
+
+/* The calling worker thread's read-only store, opened on first use.
+ * NULL (with reply r set to a 503) when the store cannot be opened. */
+accord *serve_reader(request *rq, reply *r);
+
+/* Replies. */
+void reply_json(reply *r, int status, char *json);          /* takes json */
+void reply_error(reply *r, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Maps a library error code and accord_error_last() to a JSON error. */
+void reply_accord_error(reply *r, int code);
+void reply_header(reply *r, const char *name, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Query-string arguments. */
+const char *req_arg(request *rq, const char *name);
+/* An integer argument in [lo, hi]; def when absent. False (and a 400 in r)
+ * when present but not such a number. */
+bool req_int(request *rq, reply *r, const char *name, int def, int lo, int hi, int *out);
+
+/* The API under /api/ (api.c): fills r for a GET; ep gets the endpoint. */
+void api_get(request *rq, const char *path, reply *r);
+/* The id in "/api/<collection>/<id>" (one segment), or NULL. */
+const char *api_path_id(const char *path, const char *collection);
+/* The endpoints backed by the later stages: stories, storylines,
+ * entities, quotes, facts, copies (api_stages.c). */
+void api_get_stage(request *rq, accord *db, const char *path, reply *r);
+/* GET /api/coverage?stories=1,2: articles per hour or day of each story. */
+void api_coverage(request *rq, accord *db, reply *r);
+/* POST /api/articles: ingest the body (api.c). */
+void api_ingest(request *rq, reply *r);
+/* The endpoint a path under /api/ belongs to, for metrics and methods. */
+endpoint api_endpoint(const char *path, bool *allows_post);
+
+/* ---- The web UI ---------------------------------------------------------------- */
+
+typedef struct web_asset {
+    const char *path; /* "/index.html" */
+    size_t len;
+    const unsigned char *data;
+} web_asset;
+
+/* Generated at build time from web/ (see the Makefile); ends with a NULL path. */
+extern const web_asset web_assets[];
+
+#endif
