@@ -1,0 +1,877 @@
+/* cluster.c - the online clusterer in memory: document frequencies, story
+ * centroids, the candidate index, scores, storylines.
+ *
+ * A story's centroid is the sum of its members' unit TF-IDF vectors (each
+ * weighed with the document frequencies of the moment it joined), kept
+ * sorted by term and cut to its centroid_terms heaviest terms, with a norm
+ * per space. Scoring an article is a merge of two sorted arrays per
+ * candidate. Centroids only ever grow by additions, so replaying the
+ * members of a story in the order they joined rebuilds it bit for bit:
+ * that is how the store reloads the state.
+ *
+ * The candidate index maps (term, week) to the stories that had term among
+ * their index_terms heaviest terms while active in that week. An article
+ * of day d looks up its query_terms heaviest terms in the weeks around d,
+ * and undated stories under a week of their own ("no week"), so the cost
+ * of finding candidates depends on how many stories are active, not on
+ * how many exist. An undated article looks in "no week" and around the
+ * latest day seen.
+ *
+ * Storylines use a second index, without time: a story's heaviest names
+ * and words point to it for ever. Only the most recent entries of a long
+ * list are read (STORYLINE_SCAN), which keeps the cost bounded and favours
+ * the recent developments of a subject. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cluster.h"
+#include "util/util.h"
+
+enum { STORYLINE_SCAN = 512, NO_WEEK = 0x7fffffff, LOG_TABLE = 4096 };
+
+/* Documents assumed to lack every term (see idf()). */
+#define IDF_PRIOR 100.0
+
+void cluster_params_default(cluster_params *p)
+{
+    p->threshold = 0.25;
+    p->storyline_threshold = 0.22;
+    p->space_weight[CLUSTER_WORDS] = 0.35;
+    p->space_weight[CLUSTER_NAMES] = 0.35;
+    p->space_weight[CLUSTER_NUMBERS] = 0.30;
+    p->window_days = 14;
+    p->decay_days = 10.0;
+    p->slack_days = 3;
+    p->query_terms = 0;
+    p->index_terms = 48;
+    p->centroid_terms = 400;
+    p->soft_gap_days = 60;
+    p->soft_factor = 0.5;
+}
+
+/* ---- Containers ------------------------------------------------------------- */
+
+typedef struct centry {
+    uint64_t term;
+    float w;
+    uint8_t space;
+} centry;
+
+typedef struct u32vec {
+    uint32_t *v;
+    uint32_t n, cap;
+} u32vec;
+
+static int u32_push(u32vec *a, uint32_t x)
+{
+    if (a->n == a->cap) {
+        uint32_t cap = a->cap ? a->cap * 2 : 4;
+        uint32_t *v = realloc(a->v, cap * sizeof *v);
+        if (!v) return ACCORD_ENOMEM;
+        a->v = v;
+        a->cap = cap;
+    }
+    a->v[a->n++] = x;
+    return 0;
+}
+
+/* Open addressing map from a non-zero 64-bit key to a uint32 value. */
+typedef struct kmap {
+    uint64_t *keys;
+    uint32_t *vals;
+    size_t cap, n;
+} kmap;
+
+static uint32_t *kmap_slot(kmap *m, uint64_t k, bool create)
+{
+    if (create && (m->n + 1) * 4 > m->cap * 3) {
+        size_t cap = m->cap ? m->cap * 2 : 1024;
+        uint64_t *keys = calloc(cap, sizeof *keys);
+        uint32_t *vals = calloc(cap, sizeof *vals);
+        if (!keys || !vals) {
+            free(keys);
+            free(vals);
+            return NULL;
+        }
+        for (size_t i = 0; i < m->cap; i++) {
+            if (!m->keys[i]) continue;
+            size_t j = (m->keys[i] * 0x9E3779B97F4A7C15ull >> 20) & (cap - 1);
+            while (keys[j]) j = (j + 1) & (cap - 1);
+            keys[j] = m->keys[i];
+            vals[j] = m->vals[i];
+        }
+        free(m->keys);
+        free(m->vals);
+        m->keys = keys;
+        m->vals = vals;
+        m->cap = cap;
+    }
+    if (!m->cap) return NULL;
+    size_t j = (k * 0x9E3779B97F4A7C15ull >> 20) & (m->cap - 1);
+    while (m->keys[j] && m->keys[j] != k) j = (j + 1) & (m->cap - 1);
+    if (!m->keys[j]) {
+        if (!create) return NULL;
+        m->keys[j] = k;
+        m->vals[j] = 0;
+        m->n++;
+    }
+    return &m->vals[j];
+}
+
+static void kmap_free(kmap *m)
+{
+    free(m->keys);
+    free(m->vals);
+    memset(m, 0, sizeof *m);
+}
+
+typedef struct story {
+    centry *c;
+    uint32_t n, cap;
+    float norm[CLUSTER_SPACES];
+    int32_t first, last;
+    int32_t soft_first, soft_last; /* span of the members' inferred days */
+    bool soft_strong;              /* one of them was inferred with high confidence */
+    uint32_t n_docs;
+    uint32_t storyline;
+    int32_t posted_week;      /* the week its terms were last posted under */
+    uint64_t *posted;         /* terms posted for that week */
+    uint32_t n_posted, cap_posted;
+    uint64_t *lined;          /* terms in the storyline index */
+    uint32_t n_lined, cap_lined;
+    int64_t central, central_titled;
+    double central_score, central_titled_score;
+} story;
+
+struct cluster_engine {
+    cluster_params p;
+    kmap df;          /* term -> document frequency */
+    uint64_t n_docs;
+    story *stories;   /* index 0 unused: ids are 1-based */
+    uint32_t n_stories, cap_stories;
+    kmap index;       /* hash(term, week) -> postings number */
+    kmap lines;       /* term -> postings number (storylines) */
+    u32vec *postings;
+    uint32_t n_postings, cap_postings;
+    uint32_t *lines_size; /* stories per storyline */
+    uint32_t n_lines, cap_lines;
+    int32_t max_day;
+    uint32_t *seen;   /* per story: the stamp of the last query that saw it */
+    uint32_t stamp;
+    double log_n;     /* log(n_docs + IDF_PRIOR + 1) */
+    double log_df[LOG_TABLE]; /* log(df + 0.5) */
+};
+
+cluster_engine *cluster_engine_new(const cluster_params *p)
+{
+    cluster_engine *e = calloc(1, sizeof *e);
+    if (!e) return NULL;
+    if (p) e->p = *p;
+    else cluster_params_default(&e->p);
+    e->max_day = CLUSTER_NO_DAY;
+    for (int i = 0; i < LOG_TABLE; i++) e->log_df[i] = log(i + 0.5);
+    e->log_n = log(IDF_PRIOR + 1.0);
+    return e;
+}
+
+void cluster_engine_free(cluster_engine *e)
+{
+    if (!e) return;
+    for (uint32_t i = 0; i <= e->n_stories && e->stories; i++) {
+        free(e->stories[i].c);
+        free(e->stories[i].posted);
+        free(e->stories[i].lined);
+    }
+    free(e->stories);
+    for (uint32_t i = 0; i < e->n_postings; i++) free(e->postings[i].v);
+    free(e->postings);
+    free(e->lines_size);
+    free(e->seen);
+    kmap_free(&e->df);
+    kmap_free(&e->index);
+    kmap_free(&e->lines);
+    free(e);
+}
+
+const cluster_params *cluster_engine_params(const cluster_engine *e)
+{
+    return &e->p;
+}
+
+uint32_t cluster_engine_n_stories(const cluster_engine *e)
+{
+    return e->n_stories;
+}
+
+uint64_t cluster_engine_n_docs(const cluster_engine *e)
+{
+    return e->n_docs;
+}
+
+/* ---- Document frequencies and weights ------------------------------------------- */
+
+int cluster_engine_count(cluster_engine *e, const cluster_doc *d)
+{
+    for (size_t i = 0; i < d->n; i++) {
+        uint32_t *v = kmap_slot(&e->df, d->f[i].term, true);
+        if (!v) return ACCORD_ENOMEM;
+        (*v)++;
+    }
+    e->n_docs++;
+    e->log_n = log((double)e->n_docs + IDF_PRIOR + 1.0);
+    return 0;
+}
+
+static double idf(const cluster_engine *e, uint64_t term)
+{
+    uint32_t *v = kmap_slot((kmap *)&e->df, term, false);
+    uint32_t df = v ? *v : 0;
+    if (df < LOG_TABLE) return e->log_n - e->log_df[df];
+    /* IDF_PRIOR documents that lack every term: a small store has not seen
+     * enough to know which words are common, and would otherwise weigh a
+     * story's own vocabulary (present in all its few articles) as noise. */
+    return e->log_n - log(df + 0.5);
+}
+
+void cluster_engine_weigh(const cluster_engine *e, cluster_doc *d)
+{
+    (void)e;
+    double norm[CLUSTER_SPACES] = {0};
+    for (size_t i = 0; i < d->n; i++) norm[d->f[i].space] += (double)d->f[i].weight * d->f[i].weight;
+    for (int s = 0; s < CLUSTER_SPACES; s++) norm[s] = norm[s] > 0 ? sqrt(norm[s]) : 1;
+    for (size_t i = 0; i < d->n; i++) d->f[i].weight = (float)(d->f[i].weight / norm[d->f[i].space]);
+}
+
+/* The article's TF-IDF unit vector per space, with today's frequencies. */
+static void doc_tfidf(const cluster_engine *e, const cluster_doc *d, float *w)
+{
+    double norm[CLUSTER_SPACES] = {0};
+    for (size_t i = 0; i < d->n; i++) {
+        double x = d->f[i].weight * idf(e, d->f[i].term);
+        if (x < 0) x = 0;
+        w[i] = (float)x;
+        norm[d->f[i].space] += x * x;
+    }
+    for (int s = 0; s < CLUSTER_SPACES; s++) norm[s] = norm[s] > 0 ? sqrt(norm[s]) : 1;
+    for (size_t i = 0; i < d->n; i++) w[i] = (float)(w[i] / norm[d->f[i].space]);
+}
+
+/* ---- Stories --------------------------------------------------------------------- */
+
+static story *story_get(cluster_engine *e, uint32_t id, bool create)
+{
+    if (id == 0) return NULL;
+    if (id > e->n_stories) {
+        if (!create) return NULL;
+        if (id >= e->cap_stories) {
+            uint32_t cap = e->cap_stories ? e->cap_stories : 1024;
+            while (cap <= id) cap *= 2;
+            story *s = realloc(e->stories, cap * sizeof *s);
+            uint32_t *seen = realloc(e->seen, cap * sizeof *seen);
+            if (seen) e->seen = seen;
+            if (!s || !seen) {
+                if (s) e->stories = s;
+                return NULL;
+            }
+            memset(s + e->cap_stories, 0, (cap - e->cap_stories) * sizeof *s);
+            memset(e->seen + e->cap_stories, 0, (cap - e->cap_stories) * sizeof *seen);
+            e->stories = s;
+            e->cap_stories = cap;
+        }
+        for (uint32_t k = e->n_stories + 1; k <= id; k++) {
+            e->stories[k].first = e->stories[k].last = CLUSTER_NO_DAY;
+            e->stories[k].soft_first = e->stories[k].soft_last = CLUSTER_NO_DAY;
+            e->stories[k].posted_week = NO_WEEK;
+        }
+        e->n_stories = id;
+    }
+    return &e->stories[id];
+}
+
+static int32_t week_of(int32_t day)
+{
+    if (day == CLUSTER_NO_DAY) return NO_WEEK;
+    return day >= 0 ? day / 7 : -((-day + 6) / 7);
+}
+
+static uint64_t index_key(uint64_t term, int32_t week)
+{
+    uint64_t k = term ^ ((uint64_t)(uint32_t)week * 0xC2B2AE3D27D4EB4Full);
+    return k ? k : 1;
+}
+
+static int post(cluster_engine *e, kmap *m, uint64_t key, uint32_t story_id)
+{
+    uint32_t *slot = kmap_slot(m, key, true);
+    if (!slot) return ACCORD_ENOMEM;
+    if (*slot == 0) {
+        if (e->n_postings == e->cap_postings) {
+            uint32_t cap = e->cap_postings ? e->cap_postings * 2 : 4096;
+            u32vec *p = realloc(e->postings, cap * sizeof *p);
+            if (!p) return ACCORD_ENOMEM;
+            memset(p + e->cap_postings, 0, (cap - e->cap_postings) * sizeof *p);
+            e->postings = p;
+            e->cap_postings = cap;
+        }
+        *slot = ++e->n_postings; /* 1-based: 0 is "none" */
+    }
+    u32vec *v = &e->postings[*slot - 1];
+    if (v->n && v->v[v->n - 1] == story_id) return 0;
+    return u32_push(v, story_id);
+}
+
+static u32vec *postings_of(cluster_engine *e, kmap *m, uint64_t key)
+{
+    uint32_t *slot = kmap_slot(m, key, false);
+    return slot && *slot ? &e->postings[*slot - 1] : NULL;
+}
+
+static bool has_term(const uint64_t *a, uint32_t n, uint64_t t)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (a[i] == t) return true;
+    return false;
+}
+
+static int push_term(uint64_t **a, uint32_t *n, uint32_t *cap, uint64_t t)
+{
+    if (*n == *cap) {
+        uint32_t c = *cap ? *cap * 2 : 16;
+        uint64_t *v = realloc(*a, c * sizeof *v);
+        if (!v) return ACCORD_ENOMEM;
+        *a = v;
+        *cap = c;
+    }
+    (*a)[(*n)++] = t;
+    return 0;
+}
+
+/* The k heaviest entries of an array (indices into it), by weight; ties by term. */
+typedef struct ranked {
+    uint32_t i;
+    float w;
+    uint64_t term;
+} ranked;
+
+static int cmp_ranked(const void *a, const void *b)
+{
+    const ranked *x = a, *y = b;
+    if (x->w != y->w) return x->w > y->w ? -1 : 1;
+    return x->term < y->term ? -1 : x->term > y->term;
+}
+
+/* The norm per space of a story's centroid weighed with today's IDF. */
+static void story_norms(const cluster_engine *e, const story *s, double norm[CLUSTER_SPACES])
+{
+    for (int k = 0; k < CLUSTER_SPACES; k++) norm[k] = 0;
+    for (uint32_t i = 0; i < s->n; i++) {
+        double x = s->c[i].w * idf(e, s->c[i].term);
+        norm[s->c[i].space] += x * x;
+    }
+    for (int k = 0; k < CLUSTER_SPACES; k++) norm[k] = sqrt(norm[k]);
+}
+
+/* Posts a story's heaviest terms under the weeks of its span end, and its
+ * heaviest names and words in the storyline index. */
+static int story_post(cluster_engine *e, uint32_t id)
+{
+    story *s = &e->stories[id];
+    uint32_t k = (uint32_t)e->p.index_terms;
+    ranked *r = malloc((s->n ? s->n : 1) * sizeof *r);
+    if (!r) return ACCORD_ENOMEM;
+    double norm[CLUSTER_SPACES];
+    story_norms(e, s, norm);
+    for (uint32_t i = 0; i < s->n; i++) {
+        double nm = norm[s->c[i].space] > 0 ? norm[s->c[i].space] : 1;
+        double sw = e->p.space_weight[s->c[i].space];
+        r[i] = (ranked){i, (float)(s->c[i].w * idf(e, s->c[i].term) / nm * sw), s->c[i].term};
+    }
+    qsort(r, s->n, sizeof *r, cmp_ranked);
+    uint32_t top = s->n < k ? s->n : k;
+    int32_t week = week_of(s->last);
+    int rc = 0;
+    if (week != s->posted_week) {
+        s->posted_week = week;
+        s->n_posted = 0;
+    }
+    for (uint32_t i = 0; i < top && rc == 0; i++) {
+        uint64_t t = r[i].term;
+        if (!has_term(s->posted, s->n_posted, t)) {
+            rc = post(e, &e->index, index_key(t, week), id);
+            if (rc == 0) rc = push_term(&s->posted, &s->n_posted, &s->cap_posted, t);
+        }
+        if (rc == 0 && s->c[r[i].i].space != CLUSTER_NUMBERS && !has_term(s->lined, s->n_lined, t) &&
+            s->n_lined < 4 * k) {
+            rc = post(e, &e->lines, t, id);
+            if (rc == 0) rc = push_term(&s->lined, &s->n_lined, &s->cap_lined, t);
+        }
+    }
+    free(r);
+    return rc;
+}
+
+/* Adds a unit vector to a story's centroid, keeping the heaviest terms. */
+static int centroid_add(cluster_engine *e, story *s, const cluster_doc *d)
+{
+    size_t cap = s->n + d->n;
+    centry *m = malloc((cap ? cap : 1) * sizeof *m);
+    if (!m) return ACCORD_ENOMEM;
+    size_t i = 0, j = 0, n = 0;
+    while (i < s->n || j < d->n) {
+        if (j >= d->n || (i < s->n && s->c[i].term < d->f[j].term)) {
+            m[n++] = s->c[i++];
+        } else if (i >= s->n || d->f[j].term < s->c[i].term) {
+            m[n++] = (centry){d->f[j].term, d->f[j].weight, d->f[j].space};
+            j++;
+        } else {
+            m[n] = s->c[i++];
+            m[n++].w += d->f[j++].weight;
+        }
+    }
+    size_t keep = (size_t)e->p.centroid_terms;
+    if (n > keep) {
+        /* Keep the heaviest: find the cut weight, then filter in place
+         * (terms at the cut weight are kept by term order). */
+        ranked *r = malloc(n * sizeof *r);
+        if (!r) {
+            free(m);
+            return ACCORD_ENOMEM;
+        }
+        for (size_t q = 0; q < n; q++) r[q] = (ranked){(uint32_t)q, (float)(m[q].w * idf(e, m[q].term)), m[q].term};
+        qsort(r, n, sizeof *r, cmp_ranked);
+        unsigned char *mark = calloc(n, 1);
+        if (!mark) {
+            free(r);
+            free(m);
+            return ACCORD_ENOMEM;
+        }
+        for (size_t q = 0; q < keep; q++) mark[r[q].i] = 1;
+        size_t w = 0;
+        for (size_t q = 0; q < n; q++)
+            if (mark[q]) m[w++] = m[q];
+        n = w;
+        free(mark);
+        free(r);
+    }
+    free(s->c);
+    s->c = m;
+    s->n = (uint32_t)n;
+    s->cap = (uint32_t)cap;
+    double norm[CLUSTER_SPACES] = {0};
+    for (size_t q = 0; q < n; q++) norm[m[q].space] += (double)m[q].w * m[q].w;
+    for (int q = 0; q < CLUSTER_SPACES; q++) s->norm[q] = (float)sqrt(norm[q]);
+    return 0;
+}
+
+/* The time factor between a day and a story's span: 1 within the slack,
+ * then an exponential decay; 0 beyond the window. */
+static double time_factor(const cluster_params *p, const cluster_doc *d, const story *s)
+{
+    int32_t day = d->day;
+    if (day == CLUSTER_NO_DAY || s->first == CLUSTER_NO_DAY) {
+        /* Days inferred from the text only: far apart, they weigh against
+         * the match, without ruling it out. */
+        int32_t sd = d->soft_day;
+        if (sd == CLUSTER_NO_DAY || s->soft_first == CLUSTER_NO_DAY || !(d->soft_strong || s->soft_strong))
+            return 1.0;
+        int32_t gap = sd < s->soft_first ? s->soft_first - sd : sd > s->soft_last ? sd - s->soft_last : 0;
+        return gap > p->soft_gap_days ? p->soft_factor : 1.0;
+    }
+    int32_t dist = day < s->first ? s->first - day : day > s->last ? day - s->last : 0;
+    if (dist > p->window_days) return 0.0;
+    if (dist <= p->slack_days) return 1.0;
+    return exp(-(double)(dist - p->slack_days) / p->decay_days);
+}
+
+/* Cosine per space between a weighed doc and a story; contributions of
+ * the doc's features go to contrib (may be NULL). */
+static void similarity(const cluster_engine *e, const cluster_doc *d, const float *w, const story *s,
+                       double cos[CLUSTER_SPACES], float *contrib)
+{
+    double dot[CLUSTER_SPACES] = {0}, norm[CLUSTER_SPACES];
+    story_norms(e, s, norm);
+    size_t i = 0, j = 0;
+    if (contrib)
+        for (size_t q = 0; q < d->n; q++) contrib[q] = 0;
+    while (i < d->n && j < s->n) {
+        if (d->f[i].term < s->c[j].term) i++;
+        else if (s->c[j].term < d->f[i].term) j++;
+        else {
+            double x = (double)w[i] * s->c[j].w * idf(e, s->c[j].term);
+            dot[d->f[i].space] += x;
+            if (contrib) contrib[i] = (float)(x / (norm[d->f[i].space] > 0 ? norm[d->f[i].space] : 1));
+            i++;
+            j++;
+        }
+    }
+    for (int k = 0; k < CLUSTER_SPACES; k++) cos[k] = norm[k] > 0 ? dot[k] / norm[k] : 0;
+}
+
+/* Mixes the per-space cosines: spaces the article lacks give their weight
+ * to the others, so a text without figures is not punished for it. */
+static double mix(const cluster_params *p, const bool present[CLUSTER_SPACES], const double cos[CLUSTER_SPACES])
+{
+    double w = 0, sum = 0;
+    for (int k = 0; k < CLUSTER_SPACES; k++) {
+        if (!present[k]) continue;
+        w += p->space_weight[k];
+        sum += p->space_weight[k] * cos[k];
+    }
+    return w > 0 ? sum / w : 0;
+}
+
+static void spaces_present(const cluster_doc *d, bool present[CLUSTER_SPACES])
+{
+    for (int k = 0; k < CLUSTER_SPACES; k++) present[k] = false;
+    for (size_t i = 0; i < d->n; i++)
+        if (d->f[i].weight > 0) present[d->f[i].space] = true;
+}
+
+/* Gathers candidate stories for d into *out (malloc'd). */
+static int candidates(cluster_engine *e, const cluster_doc *d, uint32_t **out, size_t *n_out)
+{
+    *out = NULL;
+    *n_out = 0;
+    if (++e->stamp == 0) {
+        memset(e->seen, 0, e->cap_stories * sizeof *e->seen);
+        e->stamp = 1;
+    }
+    /* Every term of the article looks up the stories indexed under it (a
+     * story is indexed under its heaviest terms only, so the lists stay
+     * short); query_terms <= 0 means all of them. */
+    size_t k = e->p.query_terms > 0 ? (size_t)e->p.query_terms : d->n;
+    ranked *r = malloc((d->n ? d->n : 1) * sizeof *r);
+    if (!r) return ACCORD_ENOMEM;
+    for (size_t i = 0; i < d->n; i++)
+        r[i] = (ranked){(uint32_t)i, d->f[i].weight * (float)e->p.space_weight[d->f[i].space], d->f[i].term};
+    if (k < d->n) qsort(r, d->n, sizeof *r, cmp_ranked);
+    if (d->n < k) k = d->n;
+    /* Weeks to look in: around the article's day, or around the latest
+     * day seen for an undated article; always the undated stories. */
+    int32_t around = d->day != CLUSTER_NO_DAY ? d->day : e->max_day;
+    int32_t w0 = NO_WEEK, w1 = NO_WEEK;
+    if (around != CLUSTER_NO_DAY) {
+        w0 = week_of(around - e->p.window_days);
+        w1 = week_of(around + e->p.window_days);
+    }
+    uint32_t *c = NULL;
+    size_t n = 0, cap = 0;
+    int rc = 0;
+    for (size_t q = 0; q < k && rc == 0; q++) {
+        for (int32_t w = w0;; w++) {
+            int32_t week = w;
+            bool last = false;
+            if (w0 == NO_WEEK || w > w1) {
+                week = NO_WEEK;
+                last = true;
+            }
+            u32vec *v = postings_of(e, &e->index, index_key(r[q].term, week));
+            for (uint32_t i = 0; v && i < v->n; i++) {
+                uint32_t sid = v->v[i];
+                if (e->seen[sid] == e->stamp) continue;
+                e->seen[sid] = e->stamp;
+                if (n == cap) {
+                    cap = cap ? cap * 2 : 64;
+                    uint32_t *nc = realloc(c, cap * sizeof *nc);
+                    if (!nc) {
+                        rc = ACCORD_ENOMEM;
+                        break;
+                    }
+                    c = nc;
+                }
+                c[n++] = sid;
+            }
+            if (last || rc) break;
+        }
+    }
+    free(r);
+    if (rc) {
+        free(c);
+        return rc;
+    }
+    *out = c;
+    *n_out = n;
+    return 0;
+}
+
+static void story_touch(cluster_engine *e, story *s, const cluster_doc *d, double centrality)
+{
+    if (d->day != CLUSTER_NO_DAY) {
+        if (s->first == CLUSTER_NO_DAY || d->day < s->first) s->first = d->day;
+        if (s->last == CLUSTER_NO_DAY || d->day > s->last) s->last = d->day;
+        if (e->max_day == CLUSTER_NO_DAY || d->day > e->max_day) e->max_day = d->day;
+    }
+    if (d->soft_day != CLUSTER_NO_DAY) {
+        if (s->soft_first == CLUSTER_NO_DAY || d->soft_day < s->soft_first) s->soft_first = d->soft_day;
+        if (s->soft_last == CLUSTER_NO_DAY || d->soft_day > s->soft_last) s->soft_last = d->soft_day;
+        if (d->soft_strong) s->soft_strong = true;
+    }
+    s->n_docs++;
+    if (s->central == 0 || centrality > s->central_score ||
+        (centrality == s->central_score && d->article < s->central)) {
+        s->central = d->article;
+        s->central_score = centrality;
+    }
+    if (d->has_title && (s->central_titled == 0 || centrality > s->central_titled_score ||
+                         (centrality == s->central_titled_score && d->article < s->central_titled))) {
+        s->central_titled = d->article;
+        s->central_titled_score = centrality;
+    }
+}
+
+static int put_weighted(cluster_engine *e, const cluster_doc *d, const float *w, uint32_t story_id)
+{
+    story *s = story_get(e, story_id, true);
+    if (!s) return ACCORD_ENOMEM;
+    int rc = centroid_add(e, s, d);
+    if (rc) return rc;
+    /* Centrality: the member's mixed cosine with the centroid it joined. */
+    double cos[CLUSTER_SPACES];
+    bool present[CLUSTER_SPACES];
+    similarity(e, d, w, s, cos, NULL);
+    spaces_present(d, present);
+    story_touch(e, s, d, mix(&e->p, present, cos));
+    return story_post(e, story_id);
+}
+
+int cluster_engine_put(cluster_engine *e, const cluster_doc *d, uint32_t story_id)
+{
+    float *w = malloc((d->n ? d->n : 1) * sizeof *w);
+    if (!w) return ACCORD_ENOMEM;
+    doc_tfidf(e, d, w);
+    int rc = put_weighted(e, d, w, story_id);
+    free(w);
+    return rc;
+}
+
+static int cmp_contrib_desc(const void *a, const void *b)
+{
+    const ranked *x = a, *y = b;
+    if (x->w != y->w) return x->w > y->w ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+int cluster_engine_add(cluster_engine *e, arena *a, const cluster_doc *d, uint32_t copy_of_story,
+                       cluster_match *out)
+{
+    memset(out, 0, sizeof *out);
+    bool present[CLUSTER_SPACES];
+    spaces_present(d, present);
+    float *contrib = d->n ? arena_alloc(a, d->n * sizeof *contrib) : NULL;
+    float *best_contrib = d->n ? arena_alloc(a, d->n * sizeof *best_contrib) : NULL;
+    float *w = d->n ? arena_alloc(a, d->n * sizeof *w) : NULL;
+    if (d->n && (!contrib || !best_contrib || !w)) return ACCORD_ENOMEM;
+    doc_tfidf(e, d, w);
+    uint32_t best = 0;
+    double best_score = -1, best_cos[CLUSTER_SPACES] = {0}, best_time = 0;
+
+    if (copy_of_story && copy_of_story <= e->n_stories) {
+        best = copy_of_story;
+        similarity(e, d, w, &e->stories[best], best_cos, best_contrib);
+        best_time = time_factor(&e->p, d, &e->stories[best]);
+        best_score = 1.0;
+        out->copy = true;
+    } else {
+        uint32_t *c;
+        size_t n;
+        int rc = candidates(e, d, &c, &n);
+        if (rc) return rc;
+        for (size_t i = 0; i < n; i++) {
+            story *s = &e->stories[c[i]];
+            double t = time_factor(&e->p, d, s);
+            if (t <= 0) continue;
+            double cos[CLUSTER_SPACES];
+            similarity(e, d, w, s, cos, contrib);
+            double score = mix(&e->p, present, cos) * t;
+            if (score > best_score || (score == best_score && c[i] < best)) {
+                best = c[i];
+                best_score = score;
+                best_time = t;
+                memcpy(best_cos, cos, sizeof cos);
+                if (d->n) memcpy(best_contrib, contrib, d->n * sizeof *contrib);
+            }
+        }
+        free(c);
+        if (best_score < e->p.threshold) best = 0;
+    }
+    if (best) {
+        out->story = best;
+        out->score = best_score;
+        memcpy(out->space, best_cos, sizeof best_cos);
+        out->time = best_time;
+        /* The features that weighed most in the match. */
+        ranked *r = arena_alloc(a, (d->n ? d->n : 1) * sizeof *r);
+        if (!r) return ACCORD_ENOMEM;
+        size_t m = 0;
+        for (size_t i = 0; i < d->n; i++)
+            if (best_contrib[i] > 0)
+                r[m++] = (ranked){(uint32_t)i, best_contrib[i] * (float)e->p.space_weight[d->f[i].space], 0};
+        qsort(r, m, sizeof *r, cmp_contrib_desc);
+        for (size_t i = 0; i < m && out->n_matched < 8; i++)
+            if (d->f[r[i].i].key) out->matched[out->n_matched++] = d->f[r[i].i].key;
+    } else {
+        out->story = e->n_stories + 1;
+        out->created = true;
+        out->score = 1.0;
+        out->time = 1.0;
+        for (int k = 0; k < CLUSTER_SPACES; k++) out->space[k] = present[k] ? 1.0 : 0.0;
+    }
+    return put_weighted(e, d, w, out->story);
+}
+
+/* ---- Storylines ---------------------------------------------------------------------- */
+
+uint32_t cluster_engine_storyline(const cluster_engine *e, uint32_t story_id)
+{
+    return story_id && story_id <= e->n_stories ? e->stories[story_id].storyline : 0;
+}
+
+static int lines_adjust(cluster_engine *e, uint32_t line, int delta)
+{
+    if (line == 0) return 0;
+    if (line >= e->cap_lines) {
+        uint32_t cap = e->cap_lines ? e->cap_lines : 1024;
+        while (cap <= line) cap *= 2;
+        uint32_t *v = realloc(e->lines_size, cap * sizeof *v);
+        if (!v) return ACCORD_ENOMEM;
+        memset(v + e->cap_lines, 0, (cap - e->cap_lines) * sizeof *v);
+        e->lines_size = v;
+        e->cap_lines = cap;
+    }
+    if (line > e->n_lines) e->n_lines = line;
+    e->lines_size[line] = (uint32_t)((int)e->lines_size[line] + delta);
+    return 0;
+}
+
+void cluster_engine_set_storyline(cluster_engine *e, uint32_t story_id, uint32_t line)
+{
+    story *s = story_get(e, story_id, false);
+    if (!s || s->storyline == line) return;
+    if (s->storyline && s->storyline < e->cap_lines && e->lines_size[s->storyline]) lines_adjust(e, s->storyline, -1);
+    s->storyline = line;
+    lines_adjust(e, line, +1);
+}
+
+/* Storyline similarity of two stories: cosine of their centroids on names
+ * and words (numbers say which event, not which subject). */
+static double line_similarity(const cluster_engine *e, const story *a, const story *b)
+{
+    double dot[CLUSTER_SPACES] = {0}, na[CLUSTER_SPACES], nb[CLUSTER_SPACES];
+    story_norms(e, a, na);
+    story_norms(e, b, nb);
+    uint32_t i = 0, j = 0;
+    while (i < a->n && j < b->n) {
+        if (a->c[i].term < b->c[j].term) i++;
+        else if (b->c[j].term < a->c[i].term) j++;
+        else {
+            double x = idf(e, a->c[i].term);
+            dot[a->c[i].space] += (double)a->c[i].w * b->c[j].w * x * x;
+            i++;
+            j++;
+        }
+    }
+    double wn = e->p.space_weight[CLUSTER_NAMES], ww = e->p.space_weight[CLUSTER_WORDS];
+    double cn = na[CLUSTER_NAMES] > 0 && nb[CLUSTER_NAMES] > 0 ? dot[CLUSTER_NAMES] / (na[CLUSTER_NAMES] * nb[CLUSTER_NAMES]) : 0;
+    double cw = na[CLUSTER_WORDS] > 0 && nb[CLUSTER_WORDS] > 0 ? dot[CLUSTER_WORDS] / (na[CLUSTER_WORDS] * nb[CLUSTER_WORDS]) : 0;
+    return (wn * cn + ww * cw) / (wn + ww);
+}
+
+uint32_t cluster_engine_link(cluster_engine *e, uint32_t story_id, bool *created, double *score)
+{
+    *created = false;
+    *score = 0;
+    story *s = story_get(e, story_id, false);
+    if (!s) return 0;
+    if (s->storyline && s->storyline <= e->n_lines && e->lines_size[s->storyline] > 1) return s->storyline;
+    if (++e->stamp == 0) {
+        memset(e->seen, 0, e->cap_stories * sizeof *e->seen);
+        e->stamp = 1;
+    }
+    e->seen[story_id] = e->stamp;
+    uint32_t best_line = 0;
+    double best = -1;
+    for (uint32_t q = 0; q < s->n_lined; q++) {
+        u32vec *v = postings_of(e, &e->lines, s->lined[q]);
+        if (!v) continue;
+        uint32_t from = v->n > STORYLINE_SCAN ? v->n - STORYLINE_SCAN : 0;
+        for (uint32_t i = from; i < v->n; i++) {
+            uint32_t o = v->v[i];
+            if (e->seen[o] == e->stamp) continue;
+            e->seen[o] = e->stamp;
+            story *t = &e->stories[o];
+            if (!t->storyline) continue;
+            double sim = line_similarity(e, s, t);
+            if (sim > best || (sim == best && t->storyline < best_line)) {
+                best = sim;
+                best_line = t->storyline;
+            }
+        }
+    }
+    if (best_line && best >= e->p.storyline_threshold) {
+        *score = best;
+        cluster_engine_set_storyline(e, story_id, best_line);
+        return best_line;
+    }
+    if (!s->storyline) {
+        *created = true;
+        cluster_engine_set_storyline(e, story_id, e->n_lines + 1);
+    }
+    return s->storyline;
+}
+
+int64_t cluster_engine_central(const cluster_engine *e, uint32_t story_id)
+{
+    if (!story_id || story_id > e->n_stories) return 0;
+    const story *s = &e->stories[story_id];
+    if (s->central_titled && s->central_titled_score >= 0.85 * s->central_score) return s->central_titled;
+    return s->central;
+}
+
+void cluster_engine_span(const cluster_engine *e, uint32_t story_id, int32_t *first, int32_t *last)
+{
+    *first = *last = CLUSTER_NO_DAY;
+    if (!story_id || story_id > e->n_stories) return;
+    *first = e->stories[story_id].first;
+    *last = e->stories[story_id].last;
+}
+
+/* ---- Vectors as bytes: per feature 8 bytes term, 4 bytes weight, 1 byte space --- */
+
+size_t cluster_vector_size(const cluster_doc *d)
+{
+    return d->n * 13;
+}
+
+void cluster_vector_encode(const cluster_doc *d, unsigned char *out)
+{
+    for (size_t i = 0; i < d->n; i++) {
+        unsigned char *p = out + i * 13;
+        uint64_t t = d->f[i].term;
+        for (int b = 0; b < 8; b++) p[b] = (unsigned char)(t >> (8 * b));
+        uint32_t w;
+        memcpy(&w, &d->f[i].weight, 4);
+        for (int b = 0; b < 4; b++) p[8 + b] = (unsigned char)(w >> (8 * b));
+        p[12] = d->f[i].space;
+    }
+}
+
+int cluster_vector_decode(arena *a, const void *blob, size_t len, cluster_doc *d)
+{
+    if (len % 13) return acc_error(ACCORD_EINTERNAL, "a stored story vector of %zu bytes is damaged", len);
+    d->n = len / 13;
+    d->f = arena_alloc(a, (d->n ? d->n : 1) * sizeof *d->f);
+    if (!d->f) return ACCORD_ENOMEM;
+    const unsigned char *p = blob;
+    for (size_t i = 0; i < d->n; i++, p += 13) {
+        uint64_t t = 0;
+        for (int b = 0; b < 8; b++) t |= (uint64_t)p[b] << (8 * b);
+        uint32_t w = 0;
+        for (int b = 0; b < 4; b++) w |= (uint32_t)p[8 + b] << (8 * b);
+        d->f[i].term = t;
+        memcpy(&d->f[i].weight, &w, 4);
+        d->f[i].space = p[12] < CLUSTER_SPACES ? p[12] : CLUSTER_WORDS;
+        d->f[i].key = NULL;
+    }
+    return 0;
+}

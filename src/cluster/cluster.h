@@ -1,0 +1,200 @@
+/* cluster.h - the cluster stage: stories and storylines, built online,
+ * with stable ids.
+ *
+ * A *story* is the set of articles that report one real-world event; a
+ * *storyline* is the set of stories about one developing subject (the same
+ * actors and subject weeks or months apart).
+ *
+ * How an article finds its story (details and the reasons for each weight
+ * in docs/CLUSTERING.md):
+ *
+ *  1. Features. The article becomes a sparse vector in three spaces:
+ *     words (stems of the title and body, the title and the lead weighing
+ *     more), names (runs of capitalised words, whole and by their words,
+ *     matched on match keys) and numbers (each number alone and with the
+ *     word after it: "6.1 magnitud", "2008"). Weights are TF-IDF with
+ *     document frequencies kept up to date as articles arrive.
+ *  2. Candidates. Stories are indexed under their heaviest terms; an
+ *     article looks up its own heaviest terms and gathers the stories
+ *     active within CLUSTER_WINDOW_DAYS of its day. No story is ever
+ *     scanned that shares none of those terms.
+ *  3. Score. For each candidate, the cosine of the article and the story
+ *     centroid in each space, mixed by fixed weights, times a time decay.
+ *     The best story at or above the threshold takes the article; else the
+ *     article starts a story. A copy (the copy index knows its original)
+ *     joins its original's story directly.
+ *  4. Storylines. A story that is alone in its storyline looks, with the
+ *     same index but no time limit and a looser threshold on names and
+ *     heavy terms, for a storyline to join.
+ *
+ * Ids are stable: a story keeps its id for ever, articles are only ever
+ * added to it, and a new article never moves an old one. The batch
+ * re-clustering (cluster_recluster) runs the same algorithm over every
+ * article in date order and keeps an old id for each new story that holds
+ * most of an old story's articles; it reports what moved.
+ *
+ * The stage keeps its state in its own tables (migration 5) and mirrors
+ * the active part in memory for speed; the memory is checked against a
+ * sequence number in the store before each article and reloaded when
+ * another writer or a rolled-back transaction changed the tables. */
+#ifndef ACCORD_CLUSTER_H
+#define ACCORD_CLUSTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../text/text.h"
+#include "../util/arena.h"
+
+/* A day number (days since 1970-01-01), as clean/dates.h; CLUSTER_NO_DAY
+ * when the article has no date at all. */
+#define CLUSTER_NO_DAY INT32_MIN
+
+/* ---- Parameters ------------------------------------------------------------ */
+
+enum cluster_space { CLUSTER_WORDS = 0, CLUSTER_NAMES = 1, CLUSTER_NUMBERS = 2, CLUSTER_SPACES = 3 };
+
+typedef struct cluster_params {
+    double threshold;            /* join the best story at or above this score */
+    double storyline_threshold;  /* link a story to a storyline at or above this */
+    double space_weight[CLUSTER_SPACES]; /* mix of the per-space cosines */
+    int window_days;             /* candidates: stories within this many days */
+    double decay_days;           /* time decay beyond the slack: exp(-d / decay) */
+    int slack_days;              /* no decay within this many days */
+    int query_terms;             /* an article's heaviest terms used to find candidates (0: all) */
+    int index_terms;             /* a story's heaviest terms it is indexed under */
+    int centroid_terms;          /* terms kept in a story centroid */
+    int soft_gap_days;           /* inferred days further apart than this... */
+    double soft_factor;          /* ...multiply the score by this */
+} cluster_params;
+
+/* The settings used everywhere (ingest, recluster, eval, bench). */
+void cluster_params_default(cluster_params *p);
+
+/* ---- Features of one article ---------------------------------------------- */
+
+typedef struct cluster_feature {
+    uint64_t term;   /* hash of the space and the key */
+    float weight;    /* raw weight (tf, boosted by position); TF-IDF after cluster_weigh() */
+    uint8_t space;   /* cluster_space */
+    const char *key; /* readable key ("putin", "6.1 magnitud"), in the arena */
+} cluster_feature;
+
+typedef struct cluster_doc {
+    int64_t article;          /* the article's integer key */
+    int32_t day;              /* its day from metadata, or CLUSTER_NO_DAY */
+    int32_t soft_day;         /* its event day inferred from the text alone, or CLUSTER_NO_DAY */
+    bool soft_strong;         /* soft_day was inferred with high confidence */
+    cluster_feature *f;       /* sorted by term, distinct */
+    size_t n;
+    const char *headline;     /* title, else its most central sentence (arena) */
+    bool has_title;
+} cluster_doc;
+
+/* Features of an analysed article (title may be NULL). All memory in a.
+ * 0 or ACCORD_ENOMEM. */
+int cluster_features(arena *a, text_stemmer *stem, const char *title, const text_doc *doc,
+                     cluster_doc *out);
+
+/* ---- The online clusterer, in memory ------------------------------------------ */
+
+typedef struct cluster_engine cluster_engine;
+
+/* Why an article belongs to its story. */
+typedef struct cluster_match {
+    uint32_t story;                    /* story id (1-based) */
+    bool created;                      /* the article started the story */
+    bool copy;                         /* joined as a copy of another article */
+    double score;                      /* the mixed score (1 for a copy or a new story) */
+    double space[CLUSTER_SPACES];      /* cosine in each space */
+    double time;                       /* the time factor */
+    const char *matched[8];            /* keys that weighed most in the score (arena) */
+    int n_matched;
+} cluster_match;
+
+cluster_engine *cluster_engine_new(const cluster_params *p);
+void cluster_engine_free(cluster_engine *e);
+const cluster_params *cluster_engine_params(const cluster_engine *e);
+
+/* Counts d's terms into the document frequencies (before weighing it). */
+int cluster_engine_count(cluster_engine *e, const cluster_doc *d);
+/* Turns d's raw weights into unit TF-IDF vectors per space, in place. */
+void cluster_engine_weigh(const cluster_engine *e, cluster_doc *d);
+/* Finds the story of a weighed d, or starts one, and adds d to it.
+ * copy_of_story (0: none) forces the story of the original. 0 or ENOMEM. */
+int cluster_engine_add(cluster_engine *e, arena *a, const cluster_doc *d, uint32_t copy_of_story,
+                       cluster_match *out);
+/* Adds an already weighed article to a known story (reloading, copies).
+ * Creates the story (with that id) when it does not exist yet. */
+int cluster_engine_put(cluster_engine *e, const cluster_doc *d, uint32_t story);
+/* The number of stories (the highest id). */
+uint32_t cluster_engine_n_stories(const cluster_engine *e);
+/* The number of articles added. */
+uint64_t cluster_engine_n_docs(const cluster_engine *e);
+
+/* Storylines: the storyline of a story (0 when it has none yet). */
+uint32_t cluster_engine_storyline(const cluster_engine *e, uint32_t story);
+void cluster_engine_set_storyline(cluster_engine *e, uint32_t story, uint32_t storyline);
+/* Links story to a storyline when it is alone in its own (or has none):
+ * the best storyline of other stories at or above the storyline threshold,
+ * else a storyline of its own (*created). Returns the storyline id. */
+uint32_t cluster_engine_link(cluster_engine *e, uint32_t story, bool *created, double *score);
+
+/* The member of a story closest to its centroid (its article key), for the
+ * label; titled members are preferred when nearly as close. */
+int64_t cluster_engine_central(const cluster_engine *e, uint32_t story);
+/* Span of a story's days (CLUSTER_NO_DAY when undated). */
+void cluster_engine_span(const cluster_engine *e, uint32_t story, int32_t *first, int32_t *last);
+
+/* ---- Serialising feature vectors ------------------------------------------------ */
+
+/* The weighed vector of d as bytes (for the store) and back. The keys are
+ * not kept. decode allocates f in a. */
+size_t cluster_vector_size(const cluster_doc *d);
+void cluster_vector_encode(const cluster_doc *d, unsigned char *out);
+int cluster_vector_decode(arena *a, const void *blob, size_t len, cluster_doc *d);
+
+/* ---- The stage in the store (cluster_store.c) -------------------------------------- */
+
+struct accord;
+struct pipeline_article;
+
+/* The day of an article (days since 1970-01-01): its event date, else its
+ * publication date, else the date it was given with; CLUSTER_NO_DAY. */
+int32_t cluster_day_of(const char *event_date, const char *published, const char *given);
+
+/* The day an article is clustered by: its publication date from metadata
+ * (or its event date when that falls in the week before);
+ * CLUSTER_NO_DAY when it has none (see docs/CLUSTERING.md). */
+int32_t cluster_event_day(const char *published, const char *event_date);
+/* The event day inferred from the text alone, when its confidence is high
+ * enough to weigh softly against far-apart matches; else CLUSTER_NO_DAY. */
+int32_t cluster_soft_day(const char *event_date, double confidence, bool *strong);
+
+/* Opens / closes the stage's state in db->cluster_state. */
+int cluster_open(struct accord *db);
+void cluster_close(struct accord *db);
+/* Clusters an article just stored (pipeline hook). copy_of is the integer
+ * key of the article it copies, or 0. */
+int cluster_article(struct accord *db, const struct pipeline_article *pa, int64_t copy_of);
+
+/* What moved in a re-clustering. */
+typedef struct cluster_recluster_report {
+    uint64_t articles, stories_before, stories_after, storylines_after;
+    uint64_t articles_moved;   /* articles whose story id changed */
+    uint64_t stories_kept;     /* old ids that survive */
+    uint64_t stories_new, stories_gone;
+    double seconds;
+} cluster_recluster_report;
+
+/* Re-runs the clustering over every stored article, as one batch: document
+ * frequencies from the whole store, articles in order of event day then id
+ * (undated ones last). New stories inherit the id of the old story they hold
+ * most articles of (each old id once, larger overlaps first); the others
+ * get fresh ids. When dry_run, nothing is written. moves_json (may be NULL)
+ * gets a malloc'd JSON document listing the moves. */
+int cluster_recluster(struct accord *db, bool dry_run, cluster_recluster_report *rep,
+                      char **moves_json);
+
+#endif
