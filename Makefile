@@ -19,7 +19,7 @@ endif
 
 CC ?= cc
 CXX ?= c++
-PKGS = sqlite3 libutf8proc gumbo jansson libmicrohttpd libxxhash zlib
+PKGS = sqlite3 libutf8proc gumbo jansson libmicrohttpd libxxhash zlib libxml-2.0
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS = -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
@@ -35,6 +35,9 @@ TEST_SRC := $(sort $(wildcard tests/unit/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(LIB_CXX:%.cc=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
+# The web UI (web/) goes into the server as C arrays, generated at build time.
+WEB_FILES := $(sort $(wildcard web/*.html web/*.css web/*.js web/*.svg))
+LIB_OBJ += $(BUILD)/gen/web_assets.o
 
 ACCORD := $(BUILD)/accord
 DEMO_DB ?= accord.db
@@ -58,6 +61,13 @@ $(BUILD)/%.o: %.c
 $(BUILD)/%.o: %.cc
 	@mkdir -p $(dir $@)
 	$(CXX) $(CXXFLAGS) -c $< -o $@
+
+$(BUILD)/gen/web_assets.c: $(WEB_FILES) src/serve/embed-web.sh
+	@mkdir -p $(dir $@)
+	sh src/serve/embed-web.sh $@ $(WEB_FILES)
+
+$(BUILD)/gen/web_assets.o: $(BUILD)/gen/web_assets.c
+	$(CC) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/libaccord.a: $(LIB_OBJ)
 	@rm -f $@

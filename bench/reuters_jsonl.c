@@ -102,11 +102,13 @@ int main(int argc, char **argv)
                 size_t dn;
                 const char *d = between(p, end, "<DATE>", "</DATE>", &dn);
                 while (d && dn && *d == ' ') d++, dn--;
-                if (d && dn >= 20) {
+                /* " 2-MAR-1987 10:04:16.12" or "26-FEB-1987 15:01:01.79" */
+                const char *dash = d ? memchr(d, '-', dn < 4 ? dn : 4) : NULL;
+                if (dash && (size_t)(dash - d) + 14 <= dn) {
                     int day = atoi(d), mon = 0;
                     for (int m = 0; m < 12; m++)
-                        if (!strncmp(d + 3, months[m], 3)) mon = m + 1;
-                    printf(",\"published\":\"%.4s-%02d-%02dT%.8s\"", d + 7, mon, day, d + 12);
+                        if (!strncmp(dash + 1, months[m], 3)) mon = m + 1;
+                    if (mon) printf(",\"published\":\"%.4s-%02d-%02dT%.8s\"", dash + 5, mon, day, dash + 10);
                 }
                 fputs(",\"text\":", stdout);
                 put_json_string(body, n);

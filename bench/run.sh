@@ -60,3 +60,58 @@ else
 fi
 
 # Stage benchmarks: each stage adds its section below.
+
+echo "## Text layer (UTF-8, NFC, paragraphs/sentences/tokens, keys, stems, language), one core"
+echo
+cc $CFLAGS -o "$OUT/bench_text" "$ROOT/bench/bench_text.c" "$BUILD/libaccord.a" $LIBS
+"$OUT/bench_text" -m "${BENCH_TEXT_MB:-64}" "$ROOT"/data/demo/*.txt
+echo
+
+echo "## Copy index (words, 4-word shingles, MinHash, LSH) and passage alignment, one core"
+echo
+cc $CFLAGS -o "$OUT/bench_dedup" "$ROOT/bench/bench_dedup.c" "$BUILD/libaccord.a" $LIBS
+"$OUT/bench_dedup" "${BENCH_DEDUP_MAX:-1000000}"
+echo
+
+echo "## Extract (names, entities, roles, quotes, quantities, dates), one core"
+echo
+cc $CFLAGS -o "$OUT/bench_extract" "$ROOT/bench/bench_extract.c" "$BUILD/libaccord.a" $LIBS
+"$OUT/bench_extract" -m "${BENCH_EXTRACT_MB:-16}" "$ROOT"/data/demo/*.txt
+echo
+
+echo "## HTTP load on loopback: story and search endpoints (accord serve)"
+echo
+# A store of BENCH_SERVE_ARTICLES generated articles; bench_serve is a
+# small C client (threads, keep-alive sockets), bounded in time and count.
+# "story, first" asks each of the 20 newest stories once on a fresh server
+# (the document is built: reconcile runs); "story" then asks them again
+# (kept in the server's cache until the store changes); search is never
+# cached.
+n=${BENCH_SERVE_ARTICLES:-2000}
+secs=${BENCH_SERVE_SECONDS:-5}
+cc $CFLAGS -o "$OUT/bench_serve" "$ROOT/bench/bench_serve.c" -lpthread
+"$OUT/gen_corpus" "$n" 7 > "$OUT/serve-corpus.jsonl"
+rm -f "$OUT/serve.db" "$OUT/serve.db-wal" "$OUT/serve.db-shm"
+"$ACCORD" --db "$OUT/serve.db" ingest --quiet "$OUT/serve-corpus.jsonl" >/dev/null 2>&1 || true
+"$ACCORD" --db "$OUT/serve.db" serve --port 0 >"$OUT/serve.out" 2>"$OUT/serve.err" </dev/null &
+serve_pid=$!
+i=0
+while ! grep -q '^accord: serving' "$OUT/serve.out" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+port=$(sed -n 's/^accord: serving .*:\([0-9]*\)\/$/\1/p' "$OUT/serve.out")
+if [ -n "$port" ]; then
+    stories=$(curl -s "http://127.0.0.1:$port/api/stories?limit=20" | jq -r '.stories[].id' | sed 's|^|/api/stories/|')
+    words="summit fire election storm strike minister%20said central%20bank firefighters officials"
+    searches=$(for w in $words; do echo "/api/search?q=$w"; done)
+    echo "$n articles, $(echo "$stories" | wc -l) stories asked in turn, $(nproc) cores; latency in ms"
+    echo
+    echo "| endpoint | clients | requests | errors | requests/s | p50 | p90 | p99 | max |"
+    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    "$OUT/bench_serve" -c 1 -d 600 -n "$(echo "$stories" | wc -l)" -l "story, first" "$port" $stories || true
+    for c in 1 64; do "$OUT/bench_serve" -c $c -d "$secs" -n 500000 -l story "$port" $stories || true; done
+    for c in 1 64; do "$OUT/bench_serve" -c $c -d "$secs" -n 500000 -l search "$port" $searches || true; done
+else
+    echo "(the server did not start: $(cat "$OUT/serve.err"))"
+fi
+kill "$serve_pid" 2>/dev/null || true
+wait "$serve_pid" 2>/dev/null || true
+echo

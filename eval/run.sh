@@ -26,3 +26,21 @@ section() {
 }
 
 # Each stage adds its sections below.
+
+section "Extraction: trafilatura set and Readability pages (clean)" "$DATA/extraction" \
+    "$ACCORD" eval extract "$DATA/extraction"
+
+section "Copies: planted near-duplicates, Reuters-21578 (dedup)" "$ROOT/eval/eval_dedup.sh" \
+    sh "$ROOT/eval/eval_dedup.sh" "$ACCORD"
+
+section "Sentences: ECB+ gold sentence boundaries (text)" "$DATA/ecbplus/ecbplus.jsonl" \
+    sh "$ROOT/eval/eval_sentences.sh" "$ACCORD"
+
+section "Entities: CoNLL-2003 valid, P/R/F1 per type, MISC left out (extract)" "$DATA/conll2003/valid.txt" \
+    "$ACCORD" eval ner "$DATA/conll2003/valid.txt"
+
+section "Quote speakers: PolNeAR dev, direct quotes (extract)" "$DATA/polnear/dev" \
+    "$ACCORD" eval quotes "$DATA/polnear/dev"
+
+section "Summaries: ECB+ events, ROUGE against held-out leads (reconcile)" "$DATA/ecbplus/ecbplus.jsonl" \
+    "$ACCORD" eval summaries "$DATA/ecbplus/ecbplus.jsonl"

@@ -123,6 +123,98 @@ int accord_article_json(accord *db, const char *id, unsigned flags, char **json)
 int accord_search_json(accord *db, const char *query, int limit, int offset, char **json);
 int accord_stats_json(accord *db, char **json);
 
+/* ---- Entities, quotes, facts ------------------------------------------------ */
+
+/* Entities of the store, most mentioned first: {"total", "entities": [{"id",
+ * "name", "type", "mentions", "articles", "aliases", "roles"}]}. type is
+ * "PERSON", "ORG", "PLACE" or NULL for all; limit 0: 100. */
+int accord_entities_json(accord *db, const char *type, int limit, int offset, char **json);
+/* One entity by id or by name (any alias, a spelling variant or a last
+ * name): {"id", "name", "type", "mentions", "articles", "aliases", "roles",
+ * "mention_list", "quotes", "stories"}. ACCORD_ENOTFOUND when unknown. */
+int accord_entity_json(accord *db, const char *name_or_id, char **json);
+/* Direct quotes: {"total", "quotes": [{"id", "article", "source", "text",
+ * "start", "end", "partial", "speaker", "entity", "role", "speaker_text",
+ * "cue", "how", "story"}]}. speaker (a name, or NULL) and story (0: any)
+ * filter; limit 0: 200. */
+int accord_quotes_json(accord *db, const char *speaker, int64_t story, int limit, int offset, char **json);
+/* Quantities with what they count: {"total", "facts": [{"id", "article",
+ * "source", "text", "value", "bound", "measure", "unit", "where", "when",
+ * "start", "end", "story"}]}; story 0: any; limit 0: 500. */
+int accord_facts_json(accord *db, int64_t story, int limit, int offset, char **json);
+/* Entity P/R/F1 (per type and overall) of the tagger on an IOB file in the
+ * CoNLL-2003 or WikiANN layout. No store needed. */
+int accord_eval_ner_json(const char *path, char **json);
+/* Speaker accuracy on the direct quotes of a BRAT attribution corpus laid
+ * out as PolNeAR (DIR/text/NAME.txt, DIR/attributions/NAME.ann). */
+int accord_eval_quotes_json(const char *dir, char **json);
+
+/* ---- Stories and storylines ------------------------------------------------ */
+
+typedef struct accord_story_query {
+    const char *since;  /* YYYY-MM-DD: stories active on or after it, or NULL */
+    const char *until;  /* YYYY-MM-DD: stories that began on or before it, or NULL */
+    const char *entity; /* a name some article of the story mentions, or NULL */
+    const char *source; /* an outlet some article of the story comes from, or NULL */
+    int limit;          /* 0: 50 */
+    int offset;
+} accord_story_query;
+
+/* Stories, newest activity first: {"total", "stories": [{"id", "label",
+ * "first", "last", "articles", "distinct", "outlets", "storyline"}]}. */
+int accord_stories_json(accord *db, const accord_story_query *q, char **json);
+/* One story: label, span, outlets, storyline, and its articles with why
+ * each belongs ("why": score, cosine per space, time factor, matched
+ * features); later stages add their keys (summary, facts, quotes). */
+int accord_story_json(accord *db, int64_t id, char **json);
+/* Storylines with their stories, newest activity first; min_stories
+ * (0: 1) leaves out smaller ones. */
+int accord_storylines_json(accord *db, int min_stories, int limit, int offset, char **json);
+/* Re-clusters every stored article as one batch (see docs/CLUSTERING.md)
+ * and reports what moved; dry_run writes nothing. */
+int accord_recluster(accord *db, bool dry_run, char **json);
+
+/* Called once per exported line (JSON without the newline). */
+typedef int (*accord_line_fn)(void *ud, const char *line, size_t len);
+/* One JSON object per article, oldest first: id, source, url, title,
+ * published, event_date, story, storyline, copy_of. A stable interface. */
+int accord_export_articles(accord *db, accord_line_fn emit, void *ud);
+/* B-cubed precision, recall and F1 of the stories against a gold label
+ * kept with each article (a field of its JSONL line, e.g. "event"):
+ * {"articles", "labelled", "events", "stories", "precision", "recall", "f1"}. */
+int accord_eval_stories_json(accord *db, const char *label_field, char **json);
+
+/* ---- Copies and shared passages ------------------------------------------- */
+
+/* Copy groups and pairs (exact Jaccard of word shingles at or above the
+ * threshold, default 0.8) and the pairs of articles that share passages
+ * without being copies. */
+int accord_dups_json(accord *db, char **json);
+/* Two articles side by side: their aligned sentence pairs with both texts
+ * and a score, merged into passages, and the Jaccard of the whole texts. */
+int accord_compare_json(accord *db, const char *id_a, const char *id_b, char **json);
+/* One article's passages: the share of its sentences other articles also
+ * carry, each shared passage with who carried it first, what only it says. */
+int accord_passages_json(accord *db, const char *id, char **json);
+
+/* ---- Comparing the outlets ------------------------------------------------- */
+
+/* accord_story_json() carries the comparison of a story's outlets:
+ * "summary" (cited sentences), "facts" (verdicts: agree, consistent,
+ * conflict, separate event), "quotes" (each once, with all its outlets),
+ * "claims_in_tension", "outlet_additions", "shared_passages" and the
+ * storyline's "timeline" (docs/RECONCILE.md). */
+
+/* Summarises article files (any format ingest takes) as one story without
+ * a store, within `words` words (0: 100); with `everything`, also facts,
+ * quotes, claims, additions and timeline. {"label", "articles", "words",
+ * "summary", ...}. ACCORD_EINPUT when no article could be read. */
+int accord_summarize_files_json(const char *const *paths, size_t n, int words, bool everything, char **json);
+/* ROUGE-1 and ROUGE-2 of summaries on a JSONL file of articles grouped by
+ * event (fields id, event, text), leave-one-out against held-out leads,
+ * beside baselines, every system cut to `words` words (0: 50). */
+int accord_eval_summaries_json(const char *path, int words, char **json);
+
 #ifdef __cplusplus
 }
 #endif

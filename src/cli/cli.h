@@ -59,4 +59,8 @@ void cli_wrap(FILE *f, const char *s, int indent, int width);
 /* a JSON value as a string, or def when null / absent. */
 const char *cli_str(json_t *o, const char *key, const char *def);
 
+/* `accord article ID --passages` (cmd_dups.c): the article's passages shared
+ * with other articles, as JSON or for the terminal. Returns an exit code. */
+int cli_article_passages(cli *c, accord *db, const char *id);
+
 #endif

@@ -9,9 +9,11 @@ const char usage_articles[] =
     "Lists stored articles, newest first (by publication date, else event date,\n"
     "else given date). DATE is YYYY-MM-DD.\n";
 const char usage_article[] =
-    "usage: accord article [--text] [--json] ID\n\n"
+    "usage: accord article [--text] [--passages] [--json] ID\n\n"
     "One article: its metadata, then its paragraphs and sentences.\n"
-    "  --text      print the text as stored, without the sentence breakdown\n";
+    "  --text      print the text as stored, without the sentence breakdown\n"
+    "  --passages  the passages other articles also carry (with who carried each\n"
+    "              first), the share of its sentences they cover, what only it says\n";
 const char usage_search[] =
     "usage: accord search [--limit N] [--offset N] [--json] QUERY...\n\n"
     "Full-text search over titles and texts (SQLite FTS5, Porter stemming),\n"
@@ -77,15 +79,23 @@ int cmd_articles(cli *c, int argc, char **argv)
 
 int cmd_article(cli *c, int argc, char **argv)
 {
-    static const struct option longopts[] = {{"text", no_argument, NULL, 't'}, {0}};
-    bool text_only = false;
+    static const struct option longopts[] = {{"text", no_argument, NULL, 't'},
+                                             {"passages", no_argument, NULL, 'P'}, {0}};
+    bool text_only = false, passages = false;
     int o;
-    while ((o = cli_getopt(c, argc, argv, "", longopts)) != -1)
+    while ((o = cli_getopt(c, argc, argv, "", longopts)) != -1) {
         if (o == 't') text_only = true;
+        if (o == 'P') passages = true;
+    }
     if (optind + 1 != argc) return cli_usage_error(c, "give one article id");
     int code;
     accord *db = cli_open(c, false, &code);
     if (!db) return code;
+    if (passages) {
+        code = cli_article_passages(c, db, argv[optind]);
+        accord_close(db);
+        return code;
+    }
     char *json = NULL;
     unsigned flags = ACCORD_ARTICLE_TEXT | (text_only ? 0 : ACCORD_ARTICLE_SENTENCES);
     int rc = accord_article_json(db, argv[optind], flags, &json);

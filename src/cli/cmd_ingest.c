@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "util/util.h"
 
 const char usage_ingest[] =
     "usage: accord ingest [--format FMT] [--quiet] [--json] PATH... | -\n\n"
@@ -25,6 +26,7 @@ typedef struct {
     int verbosity; /* 0 quiet, 1 normal, 2 verbose */
     json_t *problems;
     int progress_shown;
+    double started;
 } ingest_ui;
 
 static void on_event(void *ud, const accord_event *ev)
@@ -59,7 +61,8 @@ static void on_event(void *ud, const accord_event *ev)
 static void on_progress(void *ud, const accord_ingest_stats *st)
 {
     ingest_ui *u = ud;
-    if (!u->c->progress || u->verbosity == 0) return;
+    /* Progress only on a terminal, and only for work that takes a while. */
+    if (!u->c->progress || u->verbosity == 0 || acc_now() - u->started < 1.0) return;
     fprintf(stderr, "\r\033[Kingest: %llu files, %.1f MB, %llu new, %llu unchanged, %llu errors",
             (unsigned long long)st->files, (double)st->bytes / 1e6, (unsigned long long)st->articles_new,
             (unsigned long long)st->articles_same, (unsigned long long)st->errors);
@@ -72,7 +75,7 @@ int cmd_ingest(cli *c, int argc, char **argv)
                                              {"quiet", no_argument, NULL, 'q'},
                                              {"verbose", no_argument, NULL, 'v'},
                                              {0}};
-    ingest_ui u = {c, 1, NULL, 0};
+    ingest_ui u = {c, 1, NULL, 0, acc_now()};
     accord_ingest_opts opts = {0};
     int o;
     while ((o = cli_getopt(c, argc, argv, "f:qv", longopts)) != -1) {

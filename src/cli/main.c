@@ -11,7 +11,31 @@ int cmd_articles(cli *c, int argc, char **argv);
 int cmd_article(cli *c, int argc, char **argv);
 int cmd_search(cli *c, int argc, char **argv);
 int cmd_stats(cli *c, int argc, char **argv);
+int cmd_serve(cli *c, int argc, char **argv);
+extern const char usage_serve[];
+int cmd_summarize(cli *c, int argc, char **argv);
+extern const char usage_summarize[];
 extern const char usage_ingest[], usage_articles[], usage_article[], usage_search[], usage_stats[];
+int cmd_dups(cli *c, int argc, char **argv);
+int cmd_compare(cli *c, int argc, char **argv);
+extern const char usage_dups[], usage_compare[];
+int cmd_stories(cli *c, int argc, char **argv);
+int cmd_story(cli *c, int argc, char **argv);
+int cmd_storylines(cli *c, int argc, char **argv);
+int cmd_recluster(cli *c, int argc, char **argv);
+int cmd_export(cli *c, int argc, char **argv);
+extern const char usage_stories[], usage_story[], usage_storylines[], usage_recluster[], usage_export[];
+int cmd_entities(cli *c, int argc, char **argv);
+int cmd_entity(cli *c, int argc, char **argv);
+int cmd_quotes(cli *c, int argc, char **argv);
+int cmd_facts(cli *c, int argc, char **argv);
+int cmd_eval(cli *c, int argc, char **argv);
+int cmd_extract(cli *c, int argc, char **argv);
+extern const char usage_extract[];
+extern const char usage_entities[], usage_entity[], usage_quotes[], usage_facts[], usage_eval[];
+
+/* `eval` dispatches to cmd_eval_<what> (see cmd_eval.c): a stage adds its
+ * measurement there, not here. */
 
 /* The command table: one line per command, in the order `accord --help` lists them. */
 static const cli_command commands[] = {
@@ -19,7 +43,22 @@ static const cli_command commands[] = {
     {"articles", cmd_articles, "list stored articles (filter by source and date)", usage_articles},
     {"article", cmd_article, "one article: metadata, paragraphs, sentences", usage_article},
     {"search", cmd_search, "full-text search, ranked, with snippets", usage_search},
+    {"extract", cmd_extract, "main text and metadata of one page or text, nothing stored", usage_extract},
+    {"stories", cmd_stories, "stories, newest first (filter by date, entity, outlet)", usage_stories},
+    {"story", cmd_story, "one story: label, span, outlets, articles and why each belongs", usage_story},
+    {"storylines", cmd_storylines, "storylines: stories of one developing subject", usage_storylines},
+    {"recluster", cmd_recluster, "re-cluster every article as one batch; report what moved", usage_recluster},
+    {"export", cmd_export, "export articles as JSON lines with their story and storyline", usage_export},
+    {"entities", cmd_entities, "people, organisations and places, with aliases and roles", usage_entities},
+    {"entity", cmd_entity, "one entity: aliases, roles, mentions, quotes, stories", usage_entity},
+    {"quotes", cmd_quotes, "direct quotes with their speakers (filter by speaker, story)", usage_quotes},
+    {"facts", cmd_facts, "quantities: value, bound, what they count, where and when", usage_facts},
+    {"eval", cmd_eval, "measure quality on a dataset (extract, dups, stories, ner, quotes, summaries)", usage_eval},
     {"stats", cmd_stats, "what the store holds", usage_stats},
+    {"dups", cmd_dups, "copy groups and pairs, and articles sharing passages", usage_dups},
+    {"compare", cmd_compare, "two articles side by side, aligned passages marked", usage_compare},
+    {"serve", cmd_serve, "the web UI and the JSON API over HTTP", usage_serve},
+    {"summarize", cmd_summarize, "summarise article files as one story, citing outlets (no store)", usage_summarize},
 };
 static const int n_commands = (int)(sizeof commands / sizeof commands[0]);
 
