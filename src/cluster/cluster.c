@@ -1,13 +1,15 @@
 /* cluster.c - the online clusterer in memory: document frequencies, story
  * centroids, the candidate index, scores, storylines.
  *
- * A story's centroid is the sum of its members' unit TF-IDF vectors (each
- * weighed with the document frequencies of the moment it joined), kept
- * sorted by term and cut to its centroid_terms heaviest terms, with a norm
- * per space. Scoring an article is a merge of two sorted arrays per
- * candidate. Centroids only ever grow by additions, so replaying the
- * members of a story in the order they joined rebuilds it bit for bit:
- * that is how the store reloads the state.
+ * A story's centroid is the sum of its members' unit term-frequency
+ * vectors (one per space), kept sorted by term and cut to its
+ * centroid_terms heaviest terms (by TF-IDF at the time of the cut). The
+ * IDF is applied when comparing, with the document frequencies of that
+ * moment, to the article and the centroid alike; terms are numbered as
+ * they are first counted so that a frequency is an array read. Scoring an
+ * article is a merge of two sorted arrays per candidate. Centroids only
+ * ever grow by additions, so replaying the members of a story in the
+ * order they joined rebuilds it: that is how the store reloads the state.
  *
  * The candidate index maps (term, week) to the stories that had term among
  * their index_terms heaviest terms while active in that week. An article
@@ -19,8 +21,10 @@
  *
  * Storylines use a second index, without time: a story's heaviest names
  * and words point to it for ever. Only the most recent entries of a long
- * list are read (STORYLINE_SCAN), which keeps the cost bounded and favours
- * the recent developments of a subject. */
+ * list are read (STORYLINE_SCAN) for a story's first STORYLINE_TERMS
+ * terms, and the STORYLINE_SCORED stories met most often are scored,
+ * which keeps the cost bounded and favours the recent developments of a
+ * subject. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +32,7 @@
 #include "cluster.h"
 #include "util/util.h"
 
-enum { STORYLINE_SCAN = 512, NO_WEEK = 0x7fffffff, LOG_TABLE = 4096 };
+enum { STORYLINE_SCAN = 256, STORYLINE_TERMS = 24, STORYLINE_SCORED = 24, NO_WEEK = 0x7fffffff, LOG_TABLE = 4096 };
 
 /* Documents assumed to lack every term (see idf()). */
 #define IDF_PRIOR 100.0
@@ -43,8 +47,9 @@ void cluster_params_default(cluster_params *p)
     p->window_days = 14;
     p->decay_days = 10.0;
     p->slack_days = 3;
-    p->query_terms = 0;
-    p->index_terms = 48;
+    p->query_terms = 40;
+    p->max_candidates = 32;
+    p->index_terms = 64;
     p->centroid_terms = 400;
     p->soft_gap_days = 60;
     p->soft_factor = 0.5;
@@ -54,6 +59,7 @@ void cluster_params_default(cluster_params *p)
 
 typedef struct centry {
     uint64_t term;
+    uint32_t tid; /* the term's number in the engine (its document frequency) */
     float w;
     uint8_t space;
 } centry;
@@ -129,7 +135,6 @@ static void kmap_free(kmap *m)
 typedef struct story {
     centry *c;
     uint32_t n, cap;
-    float norm[CLUSTER_SPACES];
     int32_t first, last;
     int32_t soft_first, soft_last; /* span of the members' inferred days */
     bool soft_strong;              /* one of them was inferred with high confidence */
@@ -158,8 +163,11 @@ struct cluster_engine {
     uint32_t n_lines, cap_lines;
     int32_t max_day;
     uint32_t *seen;   /* per story: the stamp of the last query that saw it */
+    uint32_t *pos;    /* per story: its place among that query's candidates */
     uint32_t stamp;
     double log_n;     /* log(n_docs + IDF_PRIOR + 1) */
+    uint32_t *dfv;    /* document frequency per term number */
+    uint32_t n_terms, cap_terms;
     double log_df[LOG_TABLE]; /* log(df + 0.5) */
 };
 
@@ -188,6 +196,8 @@ void cluster_engine_free(cluster_engine *e)
     free(e->postings);
     free(e->lines_size);
     free(e->seen);
+    free(e->pos);
+    free(e->dfv);
     kmap_free(&e->df);
     kmap_free(&e->index);
     kmap_free(&e->lines);
@@ -211,22 +221,33 @@ uint64_t cluster_engine_n_docs(const cluster_engine *e)
 
 /* ---- Document frequencies and weights ------------------------------------------- */
 
-int cluster_engine_count(cluster_engine *e, const cluster_doc *d)
+int cluster_engine_count(cluster_engine *e, cluster_doc *d)
 {
     for (size_t i = 0; i < d->n; i++) {
         uint32_t *v = kmap_slot(&e->df, d->f[i].term, true);
         if (!v) return ACCORD_ENOMEM;
-        (*v)++;
+        if (*v == 0) {
+            if (e->n_terms == e->cap_terms) {
+                uint32_t cap = e->cap_terms ? e->cap_terms * 2 : 4096;
+                uint32_t *nv = realloc(e->dfv, cap * sizeof *nv);
+                if (!nv) return ACCORD_ENOMEM;
+                e->dfv = nv;
+                e->cap_terms = cap;
+            }
+            e->dfv[e->n_terms] = 0;
+            *v = ++e->n_terms; /* 1-based: 0 is "none" */
+        }
+        d->f[i].tid = *v - 1;
+        e->dfv[*v - 1]++;
     }
     e->n_docs++;
     e->log_n = log((double)e->n_docs + IDF_PRIOR + 1.0);
     return 0;
 }
 
-static double idf(const cluster_engine *e, uint64_t term)
+static double idf(const cluster_engine *e, uint32_t tid)
 {
-    uint32_t *v = kmap_slot((kmap *)&e->df, term, false);
-    uint32_t df = v ? *v : 0;
+    uint32_t df = tid < e->n_terms ? e->dfv[tid] : 0;
     if (df < LOG_TABLE) return e->log_n - e->log_df[df];
     /* IDF_PRIOR documents that lack every term: a small store has not seen
      * enough to know which words are common, and would otherwise weigh a
@@ -248,7 +269,7 @@ static void doc_tfidf(const cluster_engine *e, const cluster_doc *d, float *w)
 {
     double norm[CLUSTER_SPACES] = {0};
     for (size_t i = 0; i < d->n; i++) {
-        double x = d->f[i].weight * idf(e, d->f[i].term);
+        double x = d->f[i].weight * idf(e, d->f[i].tid);
         if (x < 0) x = 0;
         w[i] = (float)x;
         norm[d->f[i].space] += x * x;
@@ -270,7 +291,9 @@ static story *story_get(cluster_engine *e, uint32_t id, bool create)
             story *s = realloc(e->stories, cap * sizeof *s);
             uint32_t *seen = realloc(e->seen, cap * sizeof *seen);
             if (seen) e->seen = seen;
-            if (!s || !seen) {
+            uint32_t *pos = realloc(e->pos, cap * sizeof *pos);
+            if (pos) e->pos = pos;
+            if (!s || !seen || !pos) {
                 if (s) e->stories = s;
                 return NULL;
             }
@@ -366,7 +389,7 @@ static void story_norms(const cluster_engine *e, const story *s, double norm[CLU
 {
     for (int k = 0; k < CLUSTER_SPACES; k++) norm[k] = 0;
     for (uint32_t i = 0; i < s->n; i++) {
-        double x = s->c[i].w * idf(e, s->c[i].term);
+        double x = s->c[i].w * idf(e, s->c[i].tid);
         norm[s->c[i].space] += x * x;
     }
     for (int k = 0; k < CLUSTER_SPACES; k++) norm[k] = sqrt(norm[k]);
@@ -385,7 +408,7 @@ static int story_post(cluster_engine *e, uint32_t id)
     for (uint32_t i = 0; i < s->n; i++) {
         double nm = norm[s->c[i].space] > 0 ? norm[s->c[i].space] : 1;
         double sw = e->p.space_weight[s->c[i].space];
-        r[i] = (ranked){i, (float)(s->c[i].w * idf(e, s->c[i].term) / nm * sw), s->c[i].term};
+        r[i] = (ranked){i, (float)(s->c[i].w * idf(e, s->c[i].tid) / nm * sw), s->c[i].term};
     }
     qsort(r, s->n, sizeof *r, cmp_ranked);
     uint32_t top = s->n < k ? s->n : k;
@@ -422,7 +445,7 @@ static int centroid_add(cluster_engine *e, story *s, const cluster_doc *d)
         if (j >= d->n || (i < s->n && s->c[i].term < d->f[j].term)) {
             m[n++] = s->c[i++];
         } else if (i >= s->n || d->f[j].term < s->c[i].term) {
-            m[n++] = (centry){d->f[j].term, d->f[j].weight, d->f[j].space};
+            m[n++] = (centry){d->f[j].term, d->f[j].tid, d->f[j].weight, d->f[j].space};
             j++;
         } else {
             m[n] = s->c[i++];
@@ -438,7 +461,7 @@ static int centroid_add(cluster_engine *e, story *s, const cluster_doc *d)
             free(m);
             return ACCORD_ENOMEM;
         }
-        for (size_t q = 0; q < n; q++) r[q] = (ranked){(uint32_t)q, (float)(m[q].w * idf(e, m[q].term)), m[q].term};
+        for (size_t q = 0; q < n; q++) r[q] = (ranked){(uint32_t)q, (float)(m[q].w * idf(e, m[q].tid)), m[q].term};
         qsort(r, n, sizeof *r, cmp_ranked);
         unsigned char *mark = calloc(n, 1);
         if (!mark) {
@@ -458,9 +481,6 @@ static int centroid_add(cluster_engine *e, story *s, const cluster_doc *d)
     s->c = m;
     s->n = (uint32_t)n;
     s->cap = (uint32_t)cap;
-    double norm[CLUSTER_SPACES] = {0};
-    for (size_t q = 0; q < n; q++) norm[m[q].space] += (double)m[q].w * m[q].w;
-    for (int q = 0; q < CLUSTER_SPACES; q++) s->norm[q] = (float)sqrt(norm[q]);
     return 0;
 }
 
@@ -498,7 +518,7 @@ static void similarity(const cluster_engine *e, const cluster_doc *d, const floa
         if (d->f[i].term < s->c[j].term) i++;
         else if (s->c[j].term < d->f[i].term) j++;
         else {
-            double x = (double)w[i] * s->c[j].w * idf(e, s->c[j].term);
+            double x = (double)w[i] * s->c[j].w * idf(e, s->c[j].tid);
             dot[d->f[i].space] += x;
             if (contrib) contrib[i] = (float)(x / (norm[d->f[i].space] > 0 ? norm[d->f[i].space] : 1));
             i++;
@@ -528,8 +548,22 @@ static void spaces_present(const cluster_doc *d, bool present[CLUSTER_SPACES])
         if (d->f[i].weight > 0) present[d->f[i].space] = true;
 }
 
-/* Gathers candidate stories for d into *out (malloc'd). */
-static int candidates(cluster_engine *e, const cluster_doc *d, uint32_t **out, size_t *n_out)
+typedef struct cand {
+    uint32_t story;
+    float weight; /* the summed weight of the article's terms that found it */
+} cand;
+
+static int cmp_cand(const void *a, const void *b)
+{
+    const cand *x = a, *y = b;
+    if (x->weight != y->weight) return x->weight > y->weight ? -1 : 1;
+    return x->story < y->story ? -1 : x->story > y->story;
+}
+
+/* Gathers candidate stories for d into *out (malloc'd): the stories
+ * indexed under the article's query_terms heaviest terms in the weeks
+ * around its day, best found first, at most max_candidates of them. */
+static int candidates(cluster_engine *e, const cluster_doc *d, const float *w, uint32_t **out, size_t *n_out)
 {
     *out = NULL;
     *n_out = 0;
@@ -537,14 +571,11 @@ static int candidates(cluster_engine *e, const cluster_doc *d, uint32_t **out, s
         memset(e->seen, 0, e->cap_stories * sizeof *e->seen);
         e->stamp = 1;
     }
-    /* Every term of the article looks up the stories indexed under it (a
-     * story is indexed under its heaviest terms only, so the lists stay
-     * short); query_terms <= 0 means all of them. */
     size_t k = e->p.query_terms > 0 ? (size_t)e->p.query_terms : d->n;
     ranked *r = malloc((d->n ? d->n : 1) * sizeof *r);
     if (!r) return ACCORD_ENOMEM;
     for (size_t i = 0; i < d->n; i++)
-        r[i] = (ranked){(uint32_t)i, d->f[i].weight * (float)e->p.space_weight[d->f[i].space], d->f[i].term};
+        r[i] = (ranked){(uint32_t)i, w[i] * (float)e->p.space_weight[d->f[i].space], d->f[i].term};
     if (k < d->n) qsort(r, d->n, sizeof *r, cmp_ranked);
     if (d->n < k) k = d->n;
     /* Weeks to look in: around the article's day, or around the latest
@@ -555,32 +586,36 @@ static int candidates(cluster_engine *e, const cluster_doc *d, uint32_t **out, s
         w0 = week_of(around - e->p.window_days);
         w1 = week_of(around + e->p.window_days);
     }
-    uint32_t *c = NULL;
+    cand *c = NULL;
     size_t n = 0, cap = 0;
     int rc = 0;
     for (size_t q = 0; q < k && rc == 0; q++) {
-        for (int32_t w = w0;; w++) {
-            int32_t week = w;
+        for (int32_t wk = w0;; wk++) {
+            int32_t week = wk;
             bool last = false;
-            if (w0 == NO_WEEK || w > w1) {
+            if (w0 == NO_WEEK || wk > w1) {
                 week = NO_WEEK;
                 last = true;
             }
             u32vec *v = postings_of(e, &e->index, index_key(r[q].term, week));
             for (uint32_t i = 0; v && i < v->n; i++) {
                 uint32_t sid = v->v[i];
-                if (e->seen[sid] == e->stamp) continue;
+                if (e->seen[sid] == e->stamp) {
+                    c[e->pos[sid]].weight += r[q].w;
+                    continue;
+                }
                 e->seen[sid] = e->stamp;
                 if (n == cap) {
                     cap = cap ? cap * 2 : 64;
-                    uint32_t *nc = realloc(c, cap * sizeof *nc);
+                    cand *nc = realloc(c, cap * sizeof *nc);
                     if (!nc) {
                         rc = ACCORD_ENOMEM;
                         break;
                     }
                     c = nc;
                 }
-                c[n++] = sid;
+                e->pos[sid] = (uint32_t)n;
+                c[n++] = (cand){sid, r[q].w};
             }
             if (last || rc) break;
         }
@@ -590,8 +625,17 @@ static int candidates(cluster_engine *e, const cluster_doc *d, uint32_t **out, s
         free(c);
         return rc;
     }
-    *out = c;
-    *n_out = n;
+    if (n) qsort(c, n, sizeof *c, cmp_cand);
+    size_t keep = n < (size_t)e->p.max_candidates ? n : (size_t)e->p.max_candidates;
+    uint32_t *ids = malloc((keep ? keep : 1) * sizeof *ids);
+    if (!ids) {
+        free(c);
+        return ACCORD_ENOMEM;
+    }
+    for (size_t i = 0; i < keep; i++) ids[i] = c[i].story;
+    free(c);
+    *out = ids;
+    *n_out = keep;
     return 0;
 }
 
@@ -675,7 +719,7 @@ int cluster_engine_add(cluster_engine *e, arena *a, const cluster_doc *d, uint32
     } else {
         uint32_t *c;
         size_t n;
-        int rc = candidates(e, d, &c, &n);
+        int rc = candidates(e, d, w, &c, &n);
         if (rc) return rc;
         for (size_t i = 0; i < n; i++) {
             story *s = &e->stories[c[i]];
@@ -765,7 +809,7 @@ static double line_similarity(const cluster_engine *e, const story *a, const sto
         if (a->c[i].term < b->c[j].term) i++;
         else if (b->c[j].term < a->c[i].term) j++;
         else {
-            double x = idf(e, a->c[i].term);
+            double x = idf(e, a->c[i].tid);
             dot[a->c[i].space] += (double)a->c[i].w * b->c[j].w * x * x;
             i++;
             j++;
@@ -789,25 +833,47 @@ uint32_t cluster_engine_link(cluster_engine *e, uint32_t story_id, bool *created
         e->stamp = 1;
     }
     e->seen[story_id] = e->stamp;
-    uint32_t best_line = 0;
-    double best = -1;
-    for (uint32_t q = 0; q < s->n_lined; q++) {
+    /* Candidates: stories met under the story's first STORYLINE_TERMS
+     * indexed terms (its heaviest when it started), counted by how many
+     * they share; the STORYLINE_SCORED most shared are scored. */
+    cand *c = NULL;
+    size_t n = 0, cap = 0;
+    uint32_t terms = s->n_lined < STORYLINE_TERMS ? s->n_lined : STORYLINE_TERMS;
+    for (uint32_t q = 0; q < terms; q++) {
         u32vec *v = postings_of(e, &e->lines, s->lined[q]);
         if (!v) continue;
         uint32_t from = v->n > STORYLINE_SCAN ? v->n - STORYLINE_SCAN : 0;
         for (uint32_t i = from; i < v->n; i++) {
             uint32_t o = v->v[i];
-            if (e->seen[o] == e->stamp) continue;
-            e->seen[o] = e->stamp;
-            story *t = &e->stories[o];
-            if (!t->storyline) continue;
-            double sim = line_similarity(e, s, t);
-            if (sim > best || (sim == best && t->storyline < best_line)) {
-                best = sim;
-                best_line = t->storyline;
+            if (!e->stories[o].storyline) continue;
+            if (e->seen[o] == e->stamp) {
+                if (o != story_id) c[e->pos[o]].weight += 1;
+                continue;
             }
+            if (n == cap) {
+                cap = cap ? cap * 2 : 64;
+                cand *nc = realloc(c, cap * sizeof *nc);
+                if (!nc) break; /* out of memory: link with what was found */
+                c = nc;
+            }
+            e->seen[o] = e->stamp;
+            e->pos[o] = (uint32_t)n;
+            c[n++] = (cand){o, 1};
         }
     }
+    if (n) qsort(c, n, sizeof *c, cmp_cand);
+    if (n > STORYLINE_SCORED) n = STORYLINE_SCORED;
+    uint32_t best_line = 0;
+    double best = -1;
+    for (size_t i = 0; i < n; i++) {
+        story *t = &e->stories[c[i].story];
+        double sim = line_similarity(e, s, t);
+        if (sim > best || (sim == best && t->storyline < best_line)) {
+            best = sim;
+            best_line = t->storyline;
+        }
+    }
+    free(c);
     if (best_line && best >= e->p.storyline_threshold) {
         *score = best;
         cluster_engine_set_storyline(e, story_id, best_line);
@@ -826,6 +892,11 @@ int64_t cluster_engine_central(const cluster_engine *e, uint32_t story_id)
     const story *s = &e->stories[story_id];
     if (s->central_titled && s->central_titled_score >= 0.85 * s->central_score) return s->central_titled;
     return s->central;
+}
+
+uint32_t cluster_engine_story_size(const cluster_engine *e, uint32_t story_id)
+{
+    return story_id && story_id <= e->n_stories ? e->stories[story_id].n_docs : 0;
 }
 
 void cluster_engine_span(const cluster_engine *e, uint32_t story_id, int32_t *first, int32_t *last)

@@ -63,6 +63,7 @@ typedef struct cluster_params {
     double decay_days;           /* time decay beyond the slack: exp(-d / decay) */
     int slack_days;              /* no decay within this many days */
     int query_terms;             /* an article's heaviest terms used to find candidates (0: all) */
+    int max_candidates;          /* stories scored per article, those found by the most weight */
     int index_terms;             /* a story's heaviest terms it is indexed under */
     int centroid_terms;          /* terms kept in a story centroid */
     int soft_gap_days;           /* inferred days further apart than this... */
@@ -78,6 +79,7 @@ typedef struct cluster_feature {
     uint64_t term;   /* hash of the space and the key */
     float weight;    /* raw weight (tf, boosted by position); TF-IDF after cluster_weigh() */
     uint8_t space;   /* cluster_space */
+    uint32_t tid;    /* the term's number in an engine, set by cluster_engine_count() */
     const char *key; /* readable key ("putin", "6.1 magnitud"), in the arena */
 } cluster_feature;
 
@@ -118,8 +120,9 @@ void cluster_engine_free(cluster_engine *e);
 const cluster_params *cluster_engine_params(const cluster_engine *e);
 
 /* Counts d's terms into the document frequencies (before weighing it). */
-int cluster_engine_count(cluster_engine *e, const cluster_doc *d);
-/* Turns d's raw weights into unit TF-IDF vectors per space, in place. */
+int cluster_engine_count(cluster_engine *e, cluster_doc *d);
+/* Turns d's raw weights into unit vectors per space, in place (the IDF is
+ * applied when comparing, with the frequencies of that moment). */
 void cluster_engine_weigh(const cluster_engine *e, cluster_doc *d);
 /* Finds the story of a weighed d, or starts one, and adds d to it.
  * copy_of_story (0: none) forces the story of the original. 0 or ENOMEM. */
@@ -144,6 +147,8 @@ uint32_t cluster_engine_link(cluster_engine *e, uint32_t story, bool *created, d
 /* The member of a story closest to its centroid (its article key), for the
  * label; titled members are preferred when nearly as close. */
 int64_t cluster_engine_central(const cluster_engine *e, uint32_t story);
+/* The number of articles in a story. */
+uint32_t cluster_engine_story_size(const cluster_engine *e, uint32_t story);
 /* Span of a story's days (CLUSTER_NO_DAY when undated). */
 void cluster_engine_span(const cluster_engine *e, uint32_t story, int32_t *first, int32_t *last);
 

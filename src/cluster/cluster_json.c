@@ -53,6 +53,32 @@ static char *phrase(const char *name)
     return buf_failed(&b) ? (buf_free(&b), NULL) : buf_detach(&b);
 }
 
+/* A story's span from its members' dates (event, else published, else
+ * given) when none of them had a day to cluster by. */
+#define INFERRED_SPAN(story)                                                                       \
+    "(SELECT min(substr(coalesce(a.event_date, a.published, a.given_date), 1, 10)) FROM story_articles sa " \
+    "JOIN articles a ON a.rowid = sa.article WHERE sa.story = " story ") AS inf_first, "           \
+    "(SELECT max(substr(coalesce(a.event_date, a.published, a.given_date), 1, 10)) FROM story_articles sa " \
+    "JOIN articles a ON a.rowid = sa.article WHERE sa.story = " story ") AS inf_last"
+
+/* Sets "first", "last" and "dates" ("metadata", "inferred" or null). */
+static void set_span(json_t *o, sqlite3_stmt *s, int first, int inf_first)
+{
+    if (sqlite3_column_type(s, first) != SQLITE_NULL) {
+        json_object_set_new(o, "first", day_json(s, first));
+        json_object_set_new(o, "last", day_json(s, first + 1));
+        json_object_set_new(o, "dates", json_string("metadata"));
+    } else if (sqlite3_column_type(s, inf_first) != SQLITE_NULL) {
+        json_object_set_new(o, "first", acc_json_column(s, inf_first));
+        json_object_set_new(o, "last", acc_json_column(s, inf_first + 1));
+        json_object_set_new(o, "dates", json_string("inferred"));
+    } else {
+        json_object_set_new(o, "first", json_null());
+        json_object_set_new(o, "last", json_null());
+        json_object_set_new(o, "dates", json_null());
+    }
+}
+
 #define OUTLETS_OF(story)                                                                          \
     "(SELECT json_group_array(o) FROM (SELECT DISTINCT coalesce(a.source, a.id) AS o "              \
     "FROM story_articles sa JOIN articles a ON a.rowid = sa.article WHERE sa.story = " story       \
@@ -72,7 +98,7 @@ int cluster_stories_json(store *st, const accord_story_query *q, json_t **out)
     buf sql = BUF_INIT;
     buf_printf(&sql,
                "SELECT s.id, s.label, s.first_day, s.last_day, s.n_articles, s.n_distinct, s.storyline, "
-               OUTLETS_OF("s.id") " FROM stories s %s"
+               OUTLETS_OF("s.id") ", " INFERRED_SPAN("s.id") " FROM stories s %s"
                "ORDER BY s.last_day DESC NULLS LAST, s.id DESC LIMIT ?5 OFFSET ?6",
                where);
     buf cnt = BUF_INIT;
@@ -111,8 +137,7 @@ int cluster_stories_json(store *st, const accord_story_query *q, json_t **out)
             json_t *o = json_object();
             json_object_set_new(o, "id", json_integer(sqlite3_column_int64(s, 0)));
             json_object_set_new(o, "label", acc_json_column(s, 1));
-            json_object_set_new(o, "first", day_json(s, 2));
-            json_object_set_new(o, "last", day_json(s, 3));
+            set_span(o, s, 2, 8);
             json_object_set_new(o, "articles", acc_json_column(s, 4));
             json_object_set_new(o, "distinct", acc_json_column(s, 5));
             const char *ol = (const char *)sqlite3_column_text(s, 7);
@@ -143,7 +168,7 @@ int cluster_story_object(store *st, int64_t id, json_t **out)
     sqlite3_stmt *s = store_prepare(
         st, "SELECT s.id, s.label, s.first_day, s.last_day, s.n_articles, s.n_distinct, s.storyline, "
             "(SELECT count(*) FROM stories t WHERE t.storyline = s.storyline) AS line_stories, " OUTLETS_OF("s.id")
-            " FROM stories s WHERE s.id = ?1");
+            ", " INFERRED_SPAN("s.id") " FROM stories s WHERE s.id = ?1");
     if (!s) return db_fail(st, "reading a story");
     sqlite3_bind_int64(s, 1, id);
     if (sqlite3_step(s) != SQLITE_ROW) {
@@ -153,8 +178,7 @@ int cluster_story_object(store *st, int64_t id, json_t **out)
     json_t *o = json_object();
     json_object_set_new(o, "id", json_integer(id));
     json_object_set_new(o, "label", acc_json_column(s, 1));
-    json_object_set_new(o, "first", day_json(s, 2));
-    json_object_set_new(o, "last", day_json(s, 3));
+    set_span(o, s, 2, 9);
     json_object_set_new(o, "articles_count", acc_json_column(s, 4));
     json_object_set_new(o, "distinct", acc_json_column(s, 5));
     if (sqlite3_column_type(s, 6) != SQLITE_NULL)
@@ -238,8 +262,9 @@ int cluster_storylines_json(store *st, int min_stories, int limit, int offset, j
         ids[n++] = sqlite3_column_int64(s, 0);
     }
     sqlite3_reset(s);
-    sqlite3_stmt *m = store_prepare(st, "SELECT id, label, first_day, last_day, n_articles, n_distinct FROM stories "
-                                        "WHERE storyline = ?1 ORDER BY first_day NULLS LAST, id");
+    sqlite3_stmt *m = store_prepare(st, "SELECT s.id, s.label, s.first_day, s.last_day, s.n_articles, s.n_distinct, "
+                                        INFERRED_SPAN("s.id") " FROM stories s "
+                                        "WHERE s.storyline = ?1 ORDER BY s.first_day NULLS LAST, inf_first NULLS LAST, s.id");
     if (!m) {
         free(ids);
         json_decref(lines);
@@ -254,8 +279,7 @@ int cluster_storylines_json(store *st, int min_stories, int limit, int offset, j
             json_t *o = json_object();
             json_object_set_new(o, "id", acc_json_column(m, 0));
             json_object_set_new(o, "label", acc_json_column(m, 1));
-            json_object_set_new(o, "first", day_json(m, 2));
-            json_object_set_new(o, "last", day_json(m, 3));
+            set_span(o, m, 2, 6);
             json_object_set_new(o, "articles", acc_json_column(m, 4));
             json_object_set_new(o, "distinct", acc_json_column(m, 5));
             /* The storyline reads as its largest story (the earliest of equals). */

@@ -290,14 +290,7 @@ static int cluster_doc_store(store *st, cluster_state *cs, arena *a, cluster_doc
      * starts and whenever its size doubles (its subject is clearer). */
     bool created;
     double line_score;
-    uint32_t story_n = 0;
-    {
-        sqlite3_stmt *s = store_prepare(st, "SELECT count(*) FROM story_articles WHERE story = ?1");
-        if (!s) return db_fail(st, "counting a story");
-        sqlite3_bind_int64(s, 1, m.story);
-        if (sqlite3_step(s) == SQLITE_ROW) story_n = (uint32_t)sqlite3_column_int64(s, 0) + 1;
-        sqlite3_reset(s);
-    }
+    uint32_t story_n = cluster_engine_story_size(e, m.story);
     if (m.created || is_power_of_two(story_n)) cluster_engine_link(e, m.story, &created, &line_score);
     char *why = why_json(&m, copy_id);
     if (!why) return acc_error(ACCORD_ENOMEM, "out of memory");
@@ -308,6 +301,21 @@ static int cluster_doc_store(store *st, cluster_state *cs, arena *a, cluster_doc
     if (rc == 0) rc = set_seq(st, seq);
     if (rc == 0) cs->seq = seq;
     return rc;
+}
+
+/* The clustered article this one is a verified copy of (the copy index of
+ * the dedup stage, run before this one), the closest first; 0 if none. */
+static int64_t copy_original(store *st, int64_t article)
+{
+    sqlite3_stmt *s = store_prepare(
+        st, "SELECT CASE WHEN p.a = ?1 THEN p.b ELSE p.a END AS other FROM dedup_pair p "
+            "JOIN story_articles sa ON sa.article = (CASE WHEN p.a = ?1 THEN p.b ELSE p.a END) "
+            "WHERE p.a = ?1 OR p.b = ?1 ORDER BY p.jaccard DESC, other LIMIT 1");
+    if (!s) return 0; /* no copy index in this store: clustering alone decides */
+    sqlite3_bind_int64(s, 1, article);
+    int64_t other = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    sqlite3_reset(s);
+    return other;
 }
 
 int cluster_article(accord *db, const pipeline_article *pa, int64_t copy_of)
@@ -330,6 +338,7 @@ int cluster_article(accord *db, const pipeline_article *pa, int64_t copy_of)
     sqlite3_reset(s);
     if (known) return 0;
 
+    if (!copy_of) copy_of = copy_original(st, pa->rowid);
     cluster_doc d;
     int rc = cluster_features(pa->a, db->stemmer, pa->title, &pa->doc, &d);
     if (rc) return acc_error(ACCORD_ENOMEM, "out of memory finding features");
@@ -445,7 +454,7 @@ int cluster_recluster(accord *db, bool dry_run, cluster_recluster_report *rep, c
     /* One batch: document frequencies of the whole store first. */
     for (size_t i = 0; rc == 0 && i < n; i++)
         if (cluster_engine_count(e, &docs[i].d)) rc = acc_error(ACCORD_ENOMEM, "out of memory");
-    if (rc == 0) qsort(docs, n, sizeof *docs, cmp_batch);
+    if (rc == 0 && n) qsort(docs, n, sizeof *docs, cmp_batch);
     /* Copies follow their original: find each copy's original by rowid. */
     for (size_t i = 0; rc == 0 && i < n; i++) {
         batch_doc *b = &docs[i];

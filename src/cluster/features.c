@@ -2,9 +2,11 @@
  *
  * Words are the stems of the words of the title and the text, without
  * stop words. Where a word stands says how much it tells about the event:
- * a title word counts 2, a word of the first two sentences (the lead,
- * which in news states the event) 1.5, any other 1. Repeated words grow
- * sublinearly (1 + ln tf).
+ * a title word counts 2, a word of the first three sentences (the lead,
+ * which in news states the event) 3, a word from the seventh sentence on
+ * (mostly background, shared with related events) 0.5, any other 1. The
+ * same position weights apply to names and numbers. Repeated features
+ * grow sublinearly (1 + ln tf).
  *
  * Names are runs of capitalised words in a sentence ("Tara Reid",
  * "Promises Treatment Center"), keyed by their match key. A run counts
