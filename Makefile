@@ -43,7 +43,7 @@ ACCORD := $(BUILD)/accord
 DEMO_DB ?= accord.db
 export ACCORD
 
-.PHONY: all deps browser-deps test unit-test cli-test browser-test demo bench eval fuzz \
+.PHONY: print-ldlibs all deps browser-deps test unit-test cli-test browser-test demo bench eval fuzz \
         clean format compdb check-format
 
 all: $(ACCORD) $(BUILD)/unit-tests
@@ -127,6 +127,10 @@ fuzz: deps
 	  $(FUZZ_BUILD)/$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -print_final_stats=1 \
 	    $(FUZZ_BUILD)/corpus-$$t $$( [ -d fuzz/seeds ] && echo fuzz/seeds ) 2>&1 | tail -4; \
 	done
+
+# The link line, for the bench and eval programs built outside this Makefile.
+print-ldlibs:
+	@echo $(LDLIBS)
 
 compdb:
 	@command -v bear >/dev/null || { echo "bear is not installed (apt-get install bear)"; exit 1; }

@@ -11,31 +11,33 @@ SIZES=${BENCH_SIZES:-"1000 10000 100000"}
 OUT=${BENCH_OUT:-$BUILD/bench}
 mkdir -p "$OUT"
 CFLAGS="-O2 -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -I$ROOT/include -I$ROOT/src"
-LIBS="$(pkg-config --libs sqlite3 libutf8proc gumbo jansson libmicrohttpd libxxhash zlib) -lstemmer -lcld2 -lstdc++ -lm -lpthread"
+LIBS=$(make -s --no-print-directory -C "$ROOT" print-ldlibs)
 cc $CFLAGS -o "$OUT/gen_corpus" "$ROOT/bench/gen_corpus.c"
 cc $CFLAGS -o "$OUT/reuters_jsonl" "$ROOT/bench/reuters_jsonl.c" -lz
 
 echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB"
 echo
 
-# timed LABEL CMD...: runs CMD, prints "seconds peak_kib" on stdout.
+# timed CMD...: runs CMD, prints "wall_seconds cpu_seconds peak_kib". Rates
+# are per core from CPU time (user + system), which holds on a busy machine.
 timed() {
-    /usr/bin/time -f "%e %M" -o "$OUT/time.txt" "$@" >/dev/null 2>"$OUT/stderr.txt" || true
-    cat "$OUT/time.txt"
+    /usr/bin/time -f "%e %U %S %M" -o "$OUT/time.txt" "$@" >/dev/null 2>"$OUT/stderr.txt" || true
+    awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }' "$OUT/time.txt"
 }
+ROW='BEGIN { if (c < 0.01) c = 0.01;
+    printf "| %d | %.1f | %.2f | %.2f | %.0f | %.2f | %.0f |\n", n, b/1e6, s, c, n/c, b/1e6/c, k/1024 }'
+HEAD='| articles | MB | wall s | CPU s | articles/s per core | MB/s per core | peak MB |
+| ---: | ---: | ---: | ---: | ---: | ---: | ---: |'
 
 echo "## Ingest (read + clean + text + store + every stage after it), one core"
 echo
-echo "| articles | MB | seconds | articles/s | MB/s | peak MB |"
-echo "| ---: | ---: | ---: | ---: | ---: | ---: |"
+echo "$HEAD"
 for n in $SIZES; do
     "$OUT/gen_corpus" "$n" 42 > "$OUT/corpus-$n.jsonl"
     rm -f "$OUT/bench.db" "$OUT/bench.db-wal" "$OUT/bench.db-shm"
     set -- $(timed "$ACCORD" --db "$OUT/bench.db" ingest --quiet "$OUT/corpus-$n.jsonl")
     bytes=$(stat -c %s "$OUT/corpus-$n.jsonl")
-    awk -v n="$n" -v b="$bytes" -v s="$1" -v k="$2" 'BEGIN {
-        if (s < 0.01) s = 0.01;
-        printf "| %d | %.1f | %.2f | %.0f | %.2f | %.0f |\n", n, b/1e6, s, n/s, b/1e6/s, k/1024 }'
+    awk -v n="$n" -v b="$bytes" -v s="$1" -v c="$2" -v k="$3" "$ROW"
 done
 echo
 
@@ -48,11 +50,8 @@ if [ -d "$REUTERS" ]; then
     set -- $(timed "$ACCORD" --db "$OUT/bench.db" ingest --quiet "$OUT/reuters.jsonl")
     echo "## Ingest of Reuters-21578 (real newswire)"
     echo
-    echo "| articles | MB | seconds | articles/s | MB/s | peak MB |"
-    echo "| ---: | ---: | ---: | ---: | ---: | ---: |"
-    awk -v n="$n" -v b="$bytes" -v s="$1" -v k="$2" 'BEGIN {
-        if (s < 0.01) s = 0.01;
-        printf "| %d | %.1f | %.2f | %.0f | %.2f | %.0f |\n", n, b/1e6, s, n/s, b/1e6/s, k/1024 }'
+    echo "$HEAD"
+    awk -v n="$n" -v b="$bytes" -v s="$1" -v c="$2" -v k="$3" "$ROW"
     echo
 else
     echo "(Reuters-21578 not found at $REUTERS: skipped)"
@@ -114,4 +113,13 @@ else
 fi
 kill "$serve_pid" 2>/dev/null || true
 wait "$serve_pid" 2>/dev/null || true
+echo
+
+echo "## Clustering: online stories on a synthetic stream (cluster)"
+echo
+# Features and the online clusterer per article, in memory, at growing
+# corpus sizes (the store is measured by the ingest table above).
+# BENCH_CLUSTER_SIZES overrides the sizes (default 10k, 100k, 1M).
+cc $CFLAGS -o "$OUT/bench_cluster" "$ROOT/bench/bench_cluster.c" "$BUILD/libaccord.a" $LIBS
+"$OUT/bench_cluster" ${BENCH_CLUSTER_SIZES:-10000 100000 1000000}
 echo

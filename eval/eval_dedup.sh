@@ -13,8 +13,7 @@ BUILD=$(dirname "$ACCORD")
 OUT=$BUILD/eval
 mkdir -p "$OUT"
 CFLAGS="-O2 -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -I$ROOT/include -I$ROOT/src"
-PKGS=$(sed -n "s/^PKGS = //p" "$ROOT/Makefile")
-LIBS="$(pkg-config --libs $PKGS) -lstemmer -lcld2 -lstdc++ -lm -lpthread"
+LIBS=$(make -s --no-print-directory -C "$ROOT" print-ldlibs)
 cc $CFLAGS -o "$OUT/eval_dedup" "$ROOT/eval/eval_dedup.c" "$BUILD/libaccord.a" $LIBS
 
 REUTERS="$DATA/reuters21578"

@@ -16,6 +16,6 @@ if [ ! -f "$ECB" ]; then
     exit 0
 fi
 CFLAGS="-O2 -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -I$ROOT/include -I$ROOT/src"
-LIBS="$(pkg-config --libs sqlite3 libutf8proc gumbo jansson libmicrohttpd libxxhash zlib) -lstemmer -lcld2 -lstdc++ -lm -lpthread"
+LIBS=$(make -s --no-print-directory -C "$ROOT" print-ldlibs)
 cc $CFLAGS -o "$OUT/eval_sentences" "$ROOT/eval/eval_sentences.c" "$BUILD/libaccord.a" $LIBS
 "$OUT/eval_sentences" "$ECB"

@@ -36,6 +36,9 @@ section "Copies: planted near-duplicates, Reuters-21578 (dedup)" "$ROOT/eval/eva
 section "Sentences: ECB+ gold sentence boundaries (text)" "$DATA/ecbplus/ecbplus.jsonl" \
     sh "$ROOT/eval/eval_sentences.sh" "$ACCORD"
 
+section "Stories: ECB+ events, B-cubed, stream (file order, by topic) and one batch (cluster)" "$DATA/ecbplus/ecbplus.jsonl" \
+    "$ACCORD" eval stories "$DATA/ecbplus/ecbplus.jsonl"
+
 section "Entities: CoNLL-2003 valid, P/R/F1 per type, MISC left out (extract)" "$DATA/conll2003/valid.txt" \
     "$ACCORD" eval ner "$DATA/conll2003/valid.txt"
 
@@ -44,3 +47,5 @@ section "Quote speakers: PolNeAR dev, direct quotes (extract)" "$DATA/polnear/de
 
 section "Summaries: ECB+ events, ROUGE against held-out leads (reconcile)" "$DATA/ecbplus/ecbplus.jsonl" \
     "$ACCORD" eval summaries "$DATA/ecbplus/ecbplus.jsonl"
+
+exit $status

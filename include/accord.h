@@ -113,7 +113,7 @@ typedef struct accord_article_query {
 enum accord_article_flags {
     ACCORD_ARTICLE_TEXT = 1,      /* include the text */
     ACCORD_ARTICLE_SENTENCES = 2, /* paragraphs and sentences with offsets */
-    ACCORD_ARTICLE_REMOVED = 4,   /* what cleaning removed, with reasons */
+    ACCORD_ARTICLE_REMOVED = 4,   /* "removed": what cleaning took out, with reasons */
 };
 
 int accord_articles_json(accord *db, const accord_article_query *q, char **json);

@@ -9,7 +9,7 @@
 
 #define ARTICLE_COLUMNS                                                                            \
     "id, version, source, url, title, author, given_date, published, fetched, event_date, lang, " \
-    "length(text) AS bytes"
+    "length(text) AS bytes, (SELECT story FROM story_articles WHERE article = articles.rowid) AS story"
 
 int accord_articles_json(accord *db, const accord_article_query *q, char **json)
 {
@@ -77,6 +77,10 @@ int accord_article_json(accord *db, const char *id, unsigned flags, char **json)
     json_object_del(o, "rowid");
     if (!(flags & ACCORD_ARTICLE_TEXT)) json_object_del(o, "text");
     if (flags & ACCORD_ARTICLE_SENTENCES) json_object_set_new(o, "paragraphs", structure_json(text, len));
+    if (flags & ACCORD_ARTICLE_REMOVED) {
+        json_t *r = json_object_get(json_object_get(o, "meta"), "removed");
+        json_object_set_new(o, "removed", r ? json_incref(r) : json_array());
+    }
     sqlite3_reset(s);
     sqlite3_stmt *v = store_prepare(db->st, "SELECT version, replaced_at, length(text) AS bytes "
                                             "FROM article_versions WHERE article = ? ORDER BY version");
@@ -118,7 +122,8 @@ int accord_search_json(accord *db, const char *query, int limit, int offset, cha
     sqlite3_stmt *s = store_prepare(
         db->st, "SELECT a.id, a.title, a.source, coalesce(a.published, a.event_date, a.given_date) AS date, "
                 "round(bm25(articles_fts, 2.0, 1.0), 4) AS score, "
-                "snippet(articles_fts, 1, '[', ']', ' … ', 24) AS snippet "
+                "snippet(articles_fts, 1, '[', ']', ' … ', 24) AS snippet, "
+                "(SELECT story FROM story_articles WHERE article = a.rowid) AS story "
                 "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
                 "WHERE articles_fts MATCH ?1 ORDER BY bm25(articles_fts, 2.0, 1.0), a.id LIMIT ?2 OFFSET ?3");
     if (!s) {

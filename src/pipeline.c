@@ -4,12 +4,87 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clean/clean.h"
 #include "clean/clean_store.h"
 #include "cluster/cluster.h"
 #include "dedup/dedup.h"
 #include "extract/extract_store.h"
 #include "util/buf.h"
 #include "util/util.h"
+
+enum { REFINE_MAX_MEMBERS = 64 };
+
+/* An article that cannot date its events by itself ("on Friday", no month or
+ * year) is dated again with the other articles of its story as peers. The
+ * peers are the dates each article found on its own (kept in its clean
+ * metadata), never refined ones, so the result is a function of the story's
+ * members and not of the order they arrived in. Only the event date of
+ * articles whose dates came from inference is touched. */
+static int refine_story_dates(accord *db, int64_t article)
+{
+    sqlite3_stmt *s = store_prepare(
+        db->st, "SELECT a.rowid, a.text, a.given_date, a.event_date, "
+                "json_extract(a.meta, '$.dates.event.value'), "
+                "json_extract(a.meta, '$.dates.event.confidence'), "
+                "coalesce(json_extract(a.meta, '$.dates.published.source'), 'inferred') "
+                "FROM story_articles m JOIN articles a ON a.rowid = m.article "
+                "WHERE m.story = (SELECT story FROM story_articles WHERE article = ?1) "
+                "ORDER BY a.rowid LIMIT ?2");
+    if (!s) return ACCORD_EINTERNAL;
+    sqlite3_bind_int64(s, 1, article);
+    sqlite3_bind_int(s, 2, REFINE_MAX_MEMBERS);
+    arena a;
+    arena_init(&a);
+    struct member {
+        int64_t rowid;
+        const char *text, *given, *current, *own;
+        double conf;
+        bool inferred;
+    } *m = arena_alloc(&a, REFINE_MAX_MEMBERS * sizeof *m);
+    size_t n = 0;
+    while (m && n < REFINE_MAX_MEMBERS && sqlite3_step(s) == SQLITE_ROW) {
+        struct member *x = &m[n++];
+        x->rowid = sqlite3_column_int64(s, 0);
+        x->text = arena_strdup(&a, (const char *)sqlite3_column_text(s, 1));
+        x->given = arena_strdup(&a, (const char *)sqlite3_column_text(s, 2));
+        x->current = arena_strdup(&a, (const char *)sqlite3_column_text(s, 3));
+        x->own = arena_strdup(&a, (const char *)sqlite3_column_text(s, 4));
+        x->conf = sqlite3_column_double(s, 5);
+        x->inferred = !strncmp((const char *)sqlite3_column_text(s, 6), "inferred", 8);
+    }
+    sqlite3_reset(s);
+    int rc = m ? 0 : ACCORD_ENOMEM;
+    const char **days = arena_alloc(&a, REFINE_MAX_MEMBERS * sizeof *days);
+    double *conf = arena_alloc(&a, REFINE_MAX_MEMBERS * sizeof *conf);
+    if (!days || !conf) rc = ACCORD_ENOMEM;
+    for (size_t i = 0; i < n && rc == 0 && n > 1; i++) {
+        if (!m[i].inferred || (m[i].own && m[i].conf >= 0.6) || !m[i].text) continue;
+        size_t k = 0;
+        for (size_t j = 0; j < n; j++)
+            if (j != i && m[j].own) {
+                days[k] = m[j].own;
+                conf[k++] = m[j].conf;
+            }
+        if (k == 0) continue;
+        clean_date ev;
+        if (clean_event_date_with_peers(&a, m[i].text, strlen(m[i].text), m[i].given, days, conf, k, &ev) != 0) {
+            rc = ACCORD_ENOMEM;
+            break;
+        }
+        if (!ev.value || (m[i].current && !strcmp(ev.value, m[i].current))) continue;
+        sqlite3_stmt *u = store_prepare(db->st, "UPDATE articles SET event_date = ? WHERE rowid = ?");
+        if (!u) {
+            rc = ACCORD_EINTERNAL;
+            break;
+        }
+        sqlite3_bind_text(u, 1, ev.value, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(u, 2, m[i].rowid);
+        if (sqlite3_step(u) != SQLITE_DONE) rc = acc_error(ACCORD_EINTERNAL, "updating an event date");
+        sqlite3_reset(u);
+    }
+    arena_free(&a);
+    return rc;
+}
 
 int pipeline_open(accord *db)
 {
@@ -128,6 +203,10 @@ int pipeline_ingest(accord *db, const raw_article *raw, accord_event_kind *kind)
 
     /* cluster: the article joins its story or starts one. */
     rc = cluster_article(db, &pa, 0);
+    if (rc != 0) goto out;
+
+    /* clean, again: the story's weakly dated articles, dated with its others. */
+    rc = refine_story_dates(db, pa.rowid);
     if (rc != 0) goto out;
 
 out:

@@ -92,6 +92,15 @@ int clean_html_learned(arena *a, const char *html, size_t len, const char *url,
                        const char *given_date, const char *source, const clean_learned *learned,
                        clean_result *out);
 
+/* The date of the events a text reports, helped by the dates of articles
+ * about the same events (peers: "YYYY-MM-DD" values with their confidence,
+ * as clean_text() found them for each article on its own). For a text that
+ * cannot date itself ("on Friday", with no month or year), the peers pick
+ * the right week. out->value is NULL when even that fails. 0 or negative. */
+int clean_event_date_with_peers(arena *a, const char *text, size_t len, const char *given_date,
+                                const char *const *peer_days, const double *peer_confidence,
+                                size_t n_peers, clean_date *out);
+
 /* The key of a line or sentence for learned boilerplate: the text with case,
  * digits, punctuation and spacing normalised away, hashed. */
 uint64_t clean_fragment_key(const char *s, size_t len);

@@ -1012,11 +1012,12 @@ int date_infer_reference(arena *a, const char *text, size_t len, const date_expr
      * candidate days, that falls within a day of the winner. Rival Fridays
      * of the same month, or the same season of another year, take their
      * share. */
-    double s1 = score[best], mass = 0, near = 0;
+    double s1 = score[best], mass = 0, near = 0, season = 0;
     for (size_t k = 0; k < span; k++) {
         double p = exp(3.0 * (score[k] - s1));
         mass += p;
         if (k + 1 >= best && k <= best + 1) near += p;
+        if (k + 45 >= best && k <= best + 45) season += p;
     }
     out->day = lo + (date_day)best;
     out->score = s1;
@@ -1027,6 +1028,8 @@ int date_infer_reference(arena *a, const char *text, size_t len, const date_expr
     if (conf < 0) conf = 0;
     if (conf > 1) conf = 1;
     out->confidence = conf;
+    out->season_confidence = mass > 0 ? season / mass * strength : 0;
+    if (out->season_confidence > 1) out->season_confidence = 1;
     if (hints->given != DATE_NONE && hints->given >= lo && hints->given <= hi)
         out->given_score = score[hints->given - lo];
     if (s1 <= 0) out->day = hints->given != DATE_NONE ? hints->given : DATE_NONE;

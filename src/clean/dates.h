@@ -110,7 +110,8 @@ typedef struct date_hints {
 
 typedef struct date_inference {
     date_day day;      /* DATE_NONE when nothing in the text dates it */
-    double confidence; /* 0..1 */
+    double confidence; /* 0..1: the share of the evidence within a day of day */
+    double season_confidence; /* 0..1: within six weeks of day (the month and year are right) */
     double score;      /* the evidence for day */
     double given_score; /* the evidence for the given day (when there is one) */
     int n_evidence;    /* expressions that voted */

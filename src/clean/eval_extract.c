@@ -352,6 +352,20 @@ static bool same(const char *a, const char *b)
     return eq;
 }
 
+/* Our title is the reference less what a site appends or prepends ("How
+ * to Build a Terrarium" for "How to Build a Terrarium | eHow"): equal, or
+ * a part of it that makes up at least half of it. */
+static bool title_part(const char *ours, const char *want)
+{
+    if (!ours || !want) return false;
+    if (same(ours, want)) return true;
+    char *x = squeeze(ours, strlen(ours)), *y = squeeze(want, strlen(want));
+    bool ok = x && y && strlen(x) >= 3 && 2 * strlen(x) >= strlen(y) && strcasestr(y, x) != NULL;
+    free(x);
+    free(y);
+    return ok;
+}
+
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 static int eval_readability(const char *dir, bool verbose, FILE *progress, json_t *report)
@@ -374,7 +388,7 @@ static int eval_readability(const char *dir, bool verbose, FILE *progress, json_
     }
     closedir(d);
     if (n) qsort(names, n, sizeof *names, cmp_str);
-    long pages = 0, titles = 0, titles_ok = 0, bylines = 0, bylines_ok = 0, dates = 0, dates_ok = 0;
+    long pages = 0, titles = 0, titles_ok = 0, titles_part = 0, bylines = 0, bylines_ok = 0, dates = 0, dates_ok = 0;
     double sim = 0, secs = 0;
     size_t bytes = 0;
     char path[4096];
@@ -411,6 +425,7 @@ static int eval_readability(const char *dir, bool verbose, FILE *progress, json_
         if (et && *et) {
             titles++;
             if (rc == 0 && same(r.title, et)) titles_ok++;
+            if (rc == 0 && title_part(r.title, et)) titles_part++;
             else if (verbose && progress)
                 fprintf(progress, "  title   %s: got \"%s\", want \"%s\"\n", names[k], r.title ? r.title : "", et);
         }
@@ -443,6 +458,7 @@ static int eval_readability(const char *dir, bool verbose, FILE *progress, json_
     json_object_set_new(o, "dir", json_string(dir));
     json_object_set_new(o, "pages", json_integer(pages));
     json_object_set_new(o, "title_accuracy", json_real(titles ? (double)titles_ok / titles : 0));
+    json_object_set_new(o, "title_accuracy_less_site", json_real(titles ? (double)titles_part / titles : 0));
     json_object_set_new(o, "titles", json_integer(titles));
     json_object_set_new(o, "byline_accuracy", json_real(bylines ? (double)bylines_ok / bylines : 0));
     json_object_set_new(o, "bylines", json_integer(bylines));

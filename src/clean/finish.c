@@ -99,14 +99,17 @@ int clean_finish(clean_ctx *c, const char *given_date, const clean_date *publish
     h.not_before = caption_day(c);
     date_day pub = out->published.value ? date_parse_iso(out->published.value, strlen(out->published.value))
                                         : DATE_NONE;
-    date_inference inf = {DATE_NONE, 0, 0, 0, 0};
+    date_inference inf = {DATE_NONE, 0, 0, 0, 0, 0};
     if (pub == DATE_NONE) {
         if (date_infer_reference(a, text, len, ex, nex, &h, &inf)) return -1;
         if (given != DATE_NONE &&
             (inf.day == DATE_NONE || labs((long)inf.day - given) <= 3 || inf.given_score >= inf.score - 0.3)) {
             pub = given;
             out->published = (clean_date){day_str(a, given), "header", 0.7};
-        } else if (inf.day != DATE_NONE) {
+        } else if (inf.day != DATE_NONE && inf.season_confidence >= 0.15) {
+            /* a text that cannot even place itself in a season (no year,
+             * one month name, weekdays) is left undated rather than
+             * dated to a guess */
             pub = inf.day;
             out->published = (clean_date){day_str(a, inf.day), "inferred", inf.confidence};
         }
@@ -141,4 +144,37 @@ int clean_finish(clean_ctx *c, const char *given_date, const clean_date *publish
         }
     }
     return c->oom ? -1 : 0;
+}
+
+int clean_event_date_with_peers(arena *a, const char *text, size_t len, const char *given_date,
+                                const char *const *peer_days, const double *peer_confidence,
+                                size_t n_peers, clean_date *out)
+{
+    *out = (clean_date){NULL, NULL, 0};
+    date_day *peers = n_peers ? arena_alloc(a, n_peers * sizeof *peers) : NULL;
+    double *conf = n_peers ? arena_alloc(a, n_peers * sizeof *conf) : NULL;
+    if (n_peers && (!peers || !conf)) return -1;
+    size_t n = 0;
+    for (size_t i = 0; i < n_peers; i++) {
+        date_day d = peer_days[i] ? date_parse_iso(peer_days[i], strlen(peer_days[i])) : DATE_NONE;
+        if (d == DATE_NONE) continue;
+        peers[n] = d;
+        conf[n++] = peer_confidence ? peer_confidence[i] : 0.5;
+    }
+    date_expr *ex;
+    size_t nex;
+    if (date_find(a, text, len, &ex, &nex)) return -1;
+    date_hints h = DATE_HINTS_INIT;
+    h.given = given_date ? date_parse_iso(given_date, strlen(given_date)) : DATE_NONE;
+    h.peers = peers;
+    h.peer_confidence = conf;
+    h.n_peers = n;
+    date_inference inf = {DATE_NONE, 0, 0, 0, 0, 0};
+    if (date_infer_reference(a, text, len, ex, nex, &h, &inf)) return -1;
+    if (inf.day == DATE_NONE) return 0;
+    date_inference ev;
+    date_event(text, len, ex, nex, inf.day, &ev);
+    date_day day = ev.day != DATE_NONE ? ev.day : inf.day;
+    *out = (clean_date){day_str(a, day), "inferred-with-story", inf.confidence * (ev.day != DATE_NONE ? ev.confidence : 1)};
+    return 0;
 }

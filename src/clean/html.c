@@ -139,6 +139,7 @@ enum {
     C_HIDDEN = 16,  /* hidden by style, attribute or screen-reader-only class */
     C_CAPTION = 32, /* caption, credit */
     C_COMMENT = 64, /* comments: junk whatever their size */
+    C_BYLINE = 128, /* byline, author: where the visible author name is */
 };
 
 /* The vocabulary of class and id names. A pattern either matches anywhere
@@ -180,9 +181,9 @@ static const cpat cpats[] = {
     SUB("legal", C_UNLIKELY), WHOLE("bio", C_UNLIKELY), SUB("profile", C_UNLIKELY),
     WHOLE("toc", C_UNLIKELY), WHOLE("nav", C_UNLIKELY), WHOLE("links", C_UNLIKELY),
     WHOLE("foot", C_UNLIKELY), WHOLE("side", C_UNLIKELY), WHOLE("top", C_UNLIKELY),
-    SUB("byline", C_META), SUB("dateline", C_META), SUB("timestamp", C_META),
+    SUB("byline", C_META | C_BYLINE), SUB("dateline", C_META), SUB("timestamp", C_META),
     SUB("published", C_META), SUB("pubdate", C_META), SUB("posted", C_META),
-    SUB("updated", C_META), SUB("author", C_META), SUB("date", C_META), SUB("datum", C_META),
+    SUB("updated", C_META), SUB("author", C_META | C_BYLINE), SUB("date", C_META), SUB("datum", C_META),
     WHOLE("meta", C_META), WHOLE("time", C_META), WHOLE("info", C_META),
     SUB("article", C_POSITIVE), SUB("content", C_POSITIVE), SUB("entry", C_POSITIVE),
     SUB("story", C_POSITIVE), SUB("postbody", C_POSITIVE), SUB("prose", C_POSITIVE),
@@ -1138,6 +1139,43 @@ static const char *block_verdict(const hstate *s, const hblock *b, int32_t best,
     return NULL;
 }
 
+/* The visible byline: the first short block inside an element whose class
+ * names the byline or author, less "By" / "Von" / "Par" / "Por". */
+static const char *visible_byline(hstate *s)
+{
+    static const char *const by[] = {"by ", "von ", "par ", "por ", "di ", "door ", "av ", NULL};
+    for (size_t i = 0; i < s->n_blocks; i++) {
+        const hblock *b = &s->blocks[i];
+        if (b->flags & (F_SKIP | F_JUNK)) continue;
+        bool marked = false;
+        int32_t n = (int32_t)b->node;
+        for (int up = 0; n >= 0 && up < 4 && !marked; up++, n = s->nodes[n].parent)
+            marked = (s->nodes[n].cls & C_BYLINE) != 0;
+        if (!marked) continue;
+        const char *t = s->text.data + b->off;
+        size_t l = b->len;
+        for (int k = 0; by[k]; k++)
+            if (l > strlen(by[k]) && !strncasecmp(t, by[k], strlen(by[k]))) {
+                t += strlen(by[k]);
+                l -= strlen(by[k]);
+                break;
+            }
+        clean_trim(&t, &l);
+        size_t words = clean_word_count(t, l);
+        if (l < 3 || words > 8 || memchr(t, '@', l) || !isupper((unsigned char)t[0])) continue;
+        return arena_strndup(s->a, t, l);
+    }
+    return NULL;
+}
+
+/* Strips a leading "By " from an author taken from metadata. */
+static const char *strip_by(hstate *s, const char *a)
+{
+    if (!a) return NULL;
+    if (!strncasecmp(a, "by ", 3)) return dup(s, a + 3);
+    return a;
+}
+
 /* ---- Titles --------------------------------------------------------------------------------- */
 
 
@@ -1328,6 +1366,7 @@ static size_t emit(hstate *s, clean_ctx *c, int32_t best, bool strict, bool all,
             if (!strcmp(why, "caption")) {
                 clean_line_kind k = clean_classify_line(t, b->len);
                 if (k == LINE_PHOTO_CREDIT) clean_note_credit(c, t, b->len);
+                else if (clean_word_count(t, b->len) < 2) clean_note_removed(c, t, b->len, "caption"); /* "Image" */
                 else clean_note_caption(c, t, b->len);
             } else if (strcmp(why, "hidden") != 0 && strcmp(why, "metadata") != 0) {
                 clean_note_removed(c, t, b->len, why);
@@ -1415,7 +1454,8 @@ static int clean_html_once(arena *a, const char *html, size_t len, const char *u
     }
     out->title = title;
     out->site_name = site;
-    out->author = ld.author ? ld.author : s.meta_author;
+    out->author = strip_by(&s, ld.author ? ld.author : s.meta_author);
+    if (!out->author && rc == 0) out->author = visible_byline(&s);
     out->canonical_url = s.canonical ? s.canonical : s.og_url;
     if (s.lang) {
         /* "en-US" -> "en", "en_GB" -> "en" */

@@ -7,7 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { OPT_DB = 1000, OPT_JSON, OPT_HELP };
+/* Far above the option values a command uses for its own long options. */
+enum { OPT_DB = 0x10000, OPT_JSON, OPT_HELP };
 
 int cli_getopt(cli *c, int argc, char **argv, const char *shortopts, const struct option *longopts)
 {

@@ -9,11 +9,13 @@ const char usage_articles[] =
     "Lists stored articles, newest first (by publication date, else event date,\n"
     "else given date). DATE is YYYY-MM-DD.\n";
 const char usage_article[] =
-    "usage: accord article [--text] [--passages] [--json] ID\n\n"
+    "usage: accord article [--text] [--passages] [--removed] [--json] ID\n\n"
     "One article: its metadata, then its paragraphs and sentences.\n"
     "  --text      print the text as stored, without the sentence breakdown\n"
     "  --passages  the passages other articles also carry (with who carried each\n"
-    "              first), the share of its sentences they cover, what only it says\n";
+    "              first), the share of its sentences they cover, what only it says\n"
+    "  --removed   what cleaning took out of the text (ads, newsletter prompts,\n"
+    "              captions, credits, learned boilerplate), each with its reason\n";
 const char usage_search[] =
     "usage: accord search [--limit N] [--offset N] [--json] QUERY...\n\n"
     "Full-text search over titles and texts (SQLite FTS5, Porter stemming),\n"
@@ -77,15 +79,50 @@ int cmd_articles(cli *c, int argc, char **argv)
     return code;
 }
 
+/* What cleaning took out of the article, with its reasons, and what it kept
+ * aside as metadata (captions, credits, dateline, a doubtful given date). */
+static int print_removed(cli *c, json_t *a)
+{
+    json_t *meta = json_object_get(a, "meta");
+    if (c->json) {
+        static const char *const keys[] = {"removed", "captions", "credits", "dateline", "date_flag"};
+        json_t *o = json_pack("{s:O}", "id", json_object_get(a, "id"));
+        for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+            json_t *v = json_object_get(meta, keys[k]);
+            json_object_set(o, keys[k], v ? v : json_null());
+        }
+        char *s = json_dumps(o, JSON_COMPACT);
+        json_decref(o);
+        cli_print_json(c, s);
+        json_decref(a);
+        return EXIT_OK;
+    }
+    size_t i;
+    json_t *r;
+    json_t *list = json_object_get(meta, "removed");
+    printf("%s%zu piece(s) removed from %s%s\n", cli_bold(c), json_array_size(list), cli_str(a, "id", ""),
+           cli_reset(c));
+    json_array_foreach(list, i, r) {
+        printf("  %s%s%s\n", cli_dim(c), cli_str(r, "reason", ""), cli_reset(c));
+        cli_wrap(stdout, cli_str(r, "text", ""), 6, 78);
+    }
+    const char *flag = cli_str(meta, "date_flag", NULL);
+    if (flag) printf("%sdate:%s %s\n", cli_bold(c), cli_reset(c), flag);
+    json_decref(a);
+    return EXIT_OK;
+}
+
 int cmd_article(cli *c, int argc, char **argv)
 {
     static const struct option longopts[] = {{"text", no_argument, NULL, 't'},
-                                             {"passages", no_argument, NULL, 'P'}, {0}};
-    bool text_only = false, passages = false;
+                                             {"passages", no_argument, NULL, 'P'},
+                                             {"removed", no_argument, NULL, 'R'}, {0}};
+    bool text_only = false, passages = false, removed = false;
     int o;
     while ((o = cli_getopt(c, argc, argv, "", longopts)) != -1) {
         if (o == 't') text_only = true;
         if (o == 'P') passages = true;
+        if (o == 'R') removed = true;
     }
     if (optind + 1 != argc) return cli_usage_error(c, "give one article id");
     int code;
@@ -101,6 +138,8 @@ int cmd_article(cli *c, int argc, char **argv)
     int rc = accord_article_json(db, argv[optind], flags, &json);
     if (rc != 0) {
         code = cli_fail(c, rc);
+    } else if (removed) {
+        code = print_removed(c, cli_parse(json));
     } else if (c->json) {
         cli_print_json(c, json);
     } else {

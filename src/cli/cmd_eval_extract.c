@@ -27,7 +27,7 @@ static double num(json_t *o, const char *k)
 
 int cmd_eval_extract(cli *c, int argc, char **argv)
 {
-    enum { O_VERBOSE = 1000 };
+    enum { O_VERBOSE = 2000 }; /* above cli.c's own */
     static const struct option opts[] = {{"verbose", no_argument, NULL, O_VERBOSE}, {0, 0, 0, 0}};
     bool verbose = false;
     int o;
@@ -57,9 +57,11 @@ int cmd_eval_extract(cli *c, int argc, char **argv)
     json_t *p = json_object_get(r, "readability");
     if (p) {
         printf("Readability pages (%s): %d pages\n", cli_str(p, "dir", ""), (int)num(p, "pages"));
-        printf("  title %.3f (of %d)  byline %.3f (of %d)  date %.3f (of %d)  text token F1 %.3f\n",
-               num(p, "title_accuracy"), (int)num(p, "titles"), num(p, "byline_accuracy"), (int)num(p, "bylines"),
-               num(p, "date_accuracy"), (int)num(p, "dates"), num(p, "text_token_f1"));
+        printf("  title %.3f (of %d; %.3f counting the title less its site name)  byline %.3f (of %d)\n"
+               "  date %.3f (of %d)  text token F1 %.3f\n",
+               num(p, "title_accuracy"), (int)num(p, "titles"), num(p, "title_accuracy_less_site"),
+               num(p, "byline_accuracy"), (int)num(p, "bylines"), num(p, "date_accuracy"), (int)num(p, "dates"),
+               num(p, "text_token_f1"));
         printf("  throughput %.1f MB/s per core\n", num(p, "mb_per_s_per_core"));
     }
     json_decref(r);

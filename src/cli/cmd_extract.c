@@ -48,7 +48,7 @@ static bool looks_html(const char *path, const char *d, size_t n)
 
 int cmd_extract(cli *c, int argc, char **argv)
 {
-    enum { O_HTML = 1000, O_TEXT, O_URL, O_DATE, O_SOURCE, O_REMOVED };
+    enum { O_HTML = 2000, O_TEXT, O_URL, O_DATE, O_SOURCE, O_REMOVED }; /* above cli.c's own */
     static const struct option opts[] = {
         {"html", no_argument, NULL, O_HTML},          {"text", no_argument, NULL, O_TEXT},
         {"url", required_argument, NULL, O_URL},      {"date", required_argument, NULL, O_DATE},

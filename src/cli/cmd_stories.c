@@ -52,7 +52,8 @@ static void print_span(json_t *o)
     const char *f = cli_str(o, "first", NULL), *l = cli_str(o, "last", NULL);
     if (!f) printf("%-23s", "undated");
     else if (!strcmp(f, l)) printf("%-23s", f);
-    else printf("%s..%s ", f, l + 5);
+    else if (strncmp(f, l, 5)) printf("%s..%s", f, l);
+    else printf("%s..%-7s", f, l + 5);
 }
 
 int cmd_stories(cli *c, int argc, char **argv)
@@ -98,7 +99,6 @@ int cmd_stories(cli *c, int argc, char **argv)
             printf(" %3lld art", n);
             if (d != n) printf(" (%lld distinct)", d);
             printf(" · %zu outlet%s\n", no, no == 1 ? "" : "s");
-            printf("       ");
             cli_wrap(stdout, cli_str(s, "label", "(no label)"), 7, 80);
         }
         printf("%s%zu of %lld stor%s%s\n", cli_dim(c), json_array_size(items),
@@ -156,7 +156,6 @@ int cmd_story(cli *c, int argc, char **argv)
             json_t *why = json_object_get(a, "why");
             printf("  %s%s%s  %s  %s\n", cli_bold(c), cli_str(a, "id", ""), cli_reset(c), cli_str(a, "day", "undated"),
                    cli_str(a, "source", ""));
-            printf("    ");
             cli_wrap(stdout, cli_str(a, "title", cli_str(a, "headline", "")), 4, 80);
             if (cli_str(a, "copy_of", NULL)) {
                 printf("    %scopy of %s%s\n", cli_dim(c), cli_str(a, "copy_of", ""), cli_reset(c));

@@ -17,10 +17,12 @@
  *    the rest itself). These are not copies and never join a copy group;
  *    they are listed apart, with the aligned sentences.
  *
- * Every result is a function of the set of articles, never of the order in
- * which they arrived: candidate generation is symmetric (the later article
- * of a pair always finds the earlier one), verification is exact, groups
- * are connected components, and ties break on ids.
+ * Every result is a function of the set of stored texts, never of the
+ * order in which they arrived: candidate generation is symmetric (the later
+ * article of a pair always finds the earlier one), verification is exact,
+ * groups are connected components, and ties break on ids. (One cost bound
+ * is the exception, see dedup_store.c: a text shared by more than 8
+ * articles.)
  *
  * Match keys: shingles are built over words of the match key of the text
  * (text_match_key(): NFKC, case folded, quotes unified), so "Trump's" and

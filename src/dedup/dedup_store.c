@@ -31,7 +31,7 @@ enum {
     FP_MIN_WORDS = 6,          /* shorter sentences get no fingerprint */
     FP_SHINGLE = 3,            /* words per sentence shingle */
     FP_MAX_POSTING = 200,      /* a fingerprint this common is boilerplate: ignored */
-    ALIGN_MAX_CANDIDATES = 24, /* articles aligned sentence by sentence per new article */
+    ALIGN_MAX_CANDIDATES = 8,  /* articles aligned sentence by sentence per new article */
 };
 
 static const char CONFIG_KEY[] = "dedup.config";
@@ -168,15 +168,30 @@ static int cand_by_hits(const void *x, const void *y)
     return a->article < b->article ? -1 : a->article > b->article;
 }
 
+/* Candidates by article, with a hash index (open addressing over
+ * positions in v) so that collecting thousands stays linear. */
 typedef struct cand_set {
     cand *v;
     size_t n, cap;
+    uint32_t *slot; /* position + 1, 0 = empty; slot_cap is a power of two */
+    size_t slot_cap;
 } cand_set;
+
+static size_t cand_home(int64_t article, size_t cap)
+{
+    return (size_t)(dedup_mix64((uint64_t)article) & (cap - 1));
+}
 
 static cand *cand_get(cand_set *cs, int64_t article)
 {
-    for (size_t i = 0; i < cs->n; i++)
-        if (cs->v[i].article == article) return &cs->v[i];
+    if (cs->slot_cap) {
+        size_t i = cand_home(article, cs->slot_cap);
+        while (cs->slot[i]) {
+            cand *c = &cs->v[cs->slot[i] - 1];
+            if (c->article == article) return c;
+            i = (i + 1) & (cs->slot_cap - 1);
+        }
+    }
     if (cs->n == cs->cap) {
         size_t nc = cs->cap ? cs->cap * 2 : 16;
         cand *nv = realloc(cs->v, nc * sizeof *nv);
@@ -184,6 +199,22 @@ static cand *cand_get(cand_set *cs, int64_t article)
         cs->v = nv;
         cs->cap = nc;
     }
+    if ((cs->n + 1) * 2 > cs->slot_cap) { /* keep the index at most half full */
+        size_t sc = cs->slot_cap ? cs->slot_cap * 2 : 64;
+        uint32_t *ns = calloc(sc, sizeof *ns);
+        if (!ns) return NULL;
+        for (size_t k = 0; k < cs->n; k++) {
+            size_t i = cand_home(cs->v[k].article, sc);
+            while (ns[i]) i = (i + 1) & (sc - 1);
+            ns[i] = (uint32_t)k + 1;
+        }
+        free(cs->slot);
+        cs->slot = ns;
+        cs->slot_cap = sc;
+    }
+    size_t i = cand_home(article, cs->slot_cap);
+    while (cs->slot[i]) i = (i + 1) & (cs->slot_cap - 1);
+    cs->slot[i] = (uint32_t)cs->n + 1;
     cs->v[cs->n] = (cand){article, 0, 0};
     return &cs->v[cs->n++];
 }
@@ -477,7 +508,9 @@ int dedup_store_article(store *st, int64_t article, const char *text, size_t len
     }
 out:
     free(bands.v);
+    free(bands.slot);
     free(fps.v);
+    free(fps.slot);
     arena_free(&a);
     return rc;
 }

@@ -291,19 +291,33 @@ static int cmp_report(const void *x, const void *y, void *ctx)
     return a->quantity < b->quantity ? -1 : a->quantity > b->quantity;
 }
 
-static int cmp_fact(const void *x, const void *y, void *ctx)
+typedef struct fact_sort {
+    const reconcile *r;
+    const rec_fact *all; /* before sorting, for separate_from */
+} fact_sort;
+
+/* Facts reported by several articles first, then single reports; within
+ * each, most reports first, then by first article and position. A separate
+ * event sorts right after the fact it stands beside. */
+static int cmp_fact_plain(const reconcile *r, const rec_fact *a, const rec_fact *b)
 {
-    const reconcile *r = ctx;
-    const rec_fact *a = x, *b = y;
-    /* Facts reported by several articles first, then separate events, then
-     * single reports; within each, by first article and position. */
-    int ka = a->verdict == REC_SEPARATE ? 1 : a->n_reports >= 2 ? 0 : 2;
-    int kb = b->verdict == REC_SEPARATE ? 1 : b->n_reports >= 2 ? 0 : 2;
+    int ka = a->n_reports >= 2 ? 0 : 1, kb = b->n_reports >= 2 ? 0 : 1;
     if (ka != kb) return ka < kb ? -1 : 1;
     if (a->n_reports != b->n_reports) return a->n_reports > b->n_reports ? -1 : 1;
     const rec_report *ra = &a->reports[0], *rb = &b->reports[0];
     if (r->rank[ra->article] != r->rank[rb->article]) return r->rank[ra->article] < r->rank[rb->article] ? -1 : 1;
     return ra->quantity < rb->quantity ? -1 : ra->quantity > rb->quantity;
+}
+
+static int cmp_fact(const void *x, const void *y, void *ctx)
+{
+    const fact_sort *fs = ctx;
+    const rec_fact *a = x, *b = y;
+    const rec_fact *ma = a->separate_from >= 0 ? &fs->all[a->separate_from] : a;
+    const rec_fact *mb = b->separate_from >= 0 ? &fs->all[b->separate_from] : b;
+    if (ma != mb) return cmp_fact_plain(fs->r, ma, mb);
+    if ((a->separate_from >= 0) != (b->separate_from >= 0)) return a->separate_from >= 0 ? 1 : -1;
+    return cmp_fact_plain(fs->r, a, b);
 }
 
 int rec_facts(arena *a, reconcile *r)
@@ -443,7 +457,8 @@ int rec_facts(arena *a, reconcile *r)
     if (!idx || !sorted) return ACCORD_ENOMEM;
     memcpy(sorted, r->facts, (size_t)ng * sizeof *sorted);
     /* Remember the old position of each fact through its reports pointer. */
-    qsort_r(sorted, (size_t)ng, sizeof *sorted, cmp_fact, r);
+    fact_sort fs = {r, r->facts};
+    qsort_r(sorted, (size_t)ng, sizeof *sorted, cmp_fact, &fs);
     for (int g = 0; g < ng; g++)
         for (int h = 0; h < ng; h++)
             if (sorted[h].reports == r->facts[g].reports) idx[g] = h;

@@ -381,13 +381,7 @@ static int find_statement(arena *a, const reconcile *r, uint32_t art_i, uint32_t
      * actor's own name ("Kremlin" of "Kremlin spokesman Dmitry Peskov"). */
     buf attr = BUF_INIT;
     for (size_t k = verb > 8 ? verb - 8 : 0; k < verb; k++) {
-        if (!w[k].cap) continue;
-        bool in_name = false;
-        if (who) {
-            const char *hit = strcasestr(who, w[k].w);
-            in_name = hit != NULL;
-        }
-        if (in_name || rec_stopword(w[k].w, strlen(w[k].w))) continue;
+        if (!w[k].cap || strcasestr(who, w[k].w) || rec_stopword(w[k].w, strlen(w[k].w))) continue;
         buf_putc(&attr, ' ');
         buf_puts(&attr, w[k].w);
     }

@@ -182,7 +182,7 @@ int reconcile_render(json_t *story, bool color, int width, buf *out)
     json_t *adds = json_object_get(story, "outlet_additions");
     bool any = false;
     json_array_foreach(adds, i, v) any |= json_array_size(json_object_get(v, "sentences")) > 0;
-    if (any) {
+    if (any && json_array_size(adds) > 1) { /* one outlet alone adds to nothing */
         buf_printf(out, "\n%sWhat each outlet adds%s\n", st.bold, st.reset);
         json_array_foreach(adds, i, v) {
             json_t *sents = json_object_get(v, "sentences");

@@ -477,6 +477,9 @@ static bool dangling_start(const rec_article *art, const rec_sentence *s)
     };
     const char *p = art->text + s->start;
     size_t len = s->end - s->start, n = 0;
+    if (len > 17 && !strncasecmp(p, "on the other hand", 17)) return true;
+    if (len > 14 && !strncasecmp(p, "in addition to", 14)) return false;
+    if (len > 11 && !strncasecmp(p, "in addition", 11)) return true;
     while (n < len && n < 15 && ((p[n] >= 'a' && p[n] <= 'z') || (p[n] >= 'A' && p[n] <= 'Z'))) n++;
     if (n == 0 || n == 15) return false;
     char w[16];

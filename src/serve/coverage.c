@@ -21,7 +21,7 @@
 #include "util/util.h"
 
 enum { COVERAGE_MAX_HOURS = 96, COVERAGE_MAX_BUCKETS = 120, COVERAGE_MAX_STORIES = 200 };
-#define COVERAGE_MAX_AGE 10.0
+#define COVERAGE_MAX_AGE 30.0
 
 typedef struct cov_item {
     int64_t story;

@@ -62,14 +62,14 @@ static const char m002_dedup[] =
     "  band_key INTEGER NOT NULL,\n"
     "  article INTEGER NOT NULL REFERENCES articles(rowid) ON DELETE CASCADE\n"
     ");\n"
-    "CREATE INDEX dedup_band_key ON dedup_band(band_key);\n"
+    "CREATE INDEX dedup_band_key ON dedup_band(band_key, article);\n"
     "CREATE INDEX dedup_band_article ON dedup_band(article);\n"
     "CREATE TABLE dedup_sentence_fp (\n"
     "  fp INTEGER NOT NULL,\n"
     "  article INTEGER NOT NULL REFERENCES articles(rowid) ON DELETE CASCADE,\n"
     "  sentence INTEGER NOT NULL\n"
     ");\n"
-    "CREATE INDEX dedup_sentence_fp_fp ON dedup_sentence_fp(fp);\n"
+    "CREATE INDEX dedup_sentence_fp_fp ON dedup_sentence_fp(fp, article);\n"
     "CREATE INDEX dedup_sentence_fp_article ON dedup_sentence_fp(article);\n"
     "CREATE TABLE dedup_pair (\n"
     "  a INTEGER NOT NULL REFERENCES articles(rowid) ON DELETE CASCADE,\n"
@@ -174,7 +174,6 @@ static const char m005_cluster[] =
     "CREATE INDEX story_articles_seq ON story_articles(seq);\n"
     "CREATE TABLE cluster_state (k INTEGER PRIMARY KEY CHECK (k = 1), seq INTEGER NOT NULL);\n"
     "INSERT INTO cluster_state VALUES (1, 0);\n";
-static const char m006_reconcile[] = "SELECT 1;";
 
 const store_migration store_migrations[] = {
     {1, "core: articles, versions, full-text index", m001_core},
@@ -182,6 +181,5 @@ const store_migration store_migrations[] = {
     {3, "clean: learned boilerplate", m003_clean},
     {4, "extract: entities, quotes, quantities", m004_extract},
     {5, "cluster: stories, storylines", m005_cluster},
-    {6, "reconcile: facts and summaries", m006_reconcile},
 };
 const int store_n_migrations = (int)(sizeof store_migrations / sizeof store_migrations[0]);

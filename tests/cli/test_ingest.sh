@@ -93,3 +93,13 @@ expect_status 0 "$ACCORD" search --help
 contains out.txt "usage: accord search"
 expect_status 0 "$ACCORD" stats --json
 jq_is out.txt '.schema_version > 0' true
+
+# What cleaning removed is kept with its reason and shown by --removed.
+expect_status 0 "$ACCORD" --db "$TMP/demo.db" ingest "$ROOT/data/demo"
+expect_status 0 "$ACCORD" --db "$TMP/demo.db" article --removed --json fdafb20dd39c0d62
+jq_is out.txt '[.removed[] | select(.reason == "newsletter") | .text] | join("")' \
+    "Sign up now: Get ST's newsletters delivered to your inbox"
+jq_is out.txt '[.removed[] | select(.reason == "caption")] | length' 1
+expect_status 0 "$ACCORD" --db "$TMP/demo.db" article --removed 16b94be4e16100e7
+contains out.txt "See Also Son of sheriff"
+contains out.txt "given date 2025-06-12"

