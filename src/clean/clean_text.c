@@ -119,9 +119,13 @@ static int clean_text_once(arena *a, const char *text, size_t len, const char *g
     if (!kind) return -1;
     for (size_t i = 0; i < n; i++) kind[i] = l[i].n ? clean_classify_line(l[i].s, l[i].n) : LINE_TEXT;
     /* a line right before (or after) a photo credit is the photo's caption,
-     * when it is not itself a run of news paragraphs */
+     * when it is not itself a run of news paragraphs. A credit on the last
+     * line is the wire's sign-off ("REUTER"), after the last paragraph: the
+     * line before it is news, not a caption. */
+    size_t last = n;
+    while (last > 0 && l[last - 1].n == 0) last--;
     for (size_t i = 0; i < n; i++) {
-        if (kind[i] != LINE_PHOTO_CREDIT) continue;
+        if (kind[i] != LINE_PHOTO_CREDIT || i + 1 == last) continue;
         size_t j = i;
         while (j > 0 && l[j - 1].n == 0) j--;
         if (j > 0 && kind[j - 1] == LINE_TEXT && clean_word_count(l[j - 1].s, l[j - 1].n) <= 60 &&

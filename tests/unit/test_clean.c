@@ -639,3 +639,19 @@ TEST(clean_lines_of_the_trade_in_several_languages)
     CHECK(meta);
     arena_free(&a);
 }
+
+/* A wire sign-off on the last line is a credit; the paragraph before it is
+ * news, not a photo caption. */
+TEST(clean_trailing_signoff_keeps_last_paragraph)
+{
+    arena a;
+    arena_init(&a);
+    const char *t = "Sri Lanka's Central Bank offered 250 mln rupees worth of three-month treasury "
+                    "bills at its weekly tender, a Bank spokesman said.\nREUTER\n";
+    clean_result r;
+    REQUIRE(clean_text(&a, t, strlen(t), NULL, "Reuters", &r) == 0);
+    CHECK(strstr(r.text, "Sri Lanka's Central Bank offered") == r.text);
+    CHECK(r.n_captions == 0);
+    CHECK(r.n_credits == 1);
+    arena_free(&a);
+}
