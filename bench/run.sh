@@ -22,7 +22,7 @@ echo
 # are per core from CPU time (user + system), which holds on a busy machine.
 timed() {
     /usr/bin/time -f "%e %U %S %M" -o "$OUT/time.txt" "$@" >/dev/null 2>"$OUT/stderr.txt" || true
-    awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }' "$OUT/time.txt"
+    tail -n 1 "$OUT/time.txt" | awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }'
 }
 ROW='BEGIN { if (c < 0.01) c = 0.01;
     printf "| %d | %.1f | %.2f | %.2f | %.0f | %.2f | %.0f |\n", n, b/1e6, s, c, n/c, b/1e6/c, k/1024 }'
