@@ -366,28 +366,13 @@ static bool title_part(const char *ours, const char *want)
     return ok;
 }
 
-static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 static int eval_readability(const char *dir, bool verbose, FILE *progress, json_t *report)
 {
-    DIR *d = opendir(dir);
-    if (!d) return acc_error(ACCORD_EINPUT, "%s: cannot open folder", dir);
-    char **names = NULL;
-    size_t n = 0, cap = 0;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (e->d_name[0] == '.') continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            char **nv = realloc(names, cap * sizeof *names);
-            if (!nv) break;
-            names = nv;
-        }
-        names[n] = strdup(e->d_name);
-        if (names[n]) n++;
-    }
-    closedir(d);
-    if (n) qsort(names, n, sizeof *names, cmp_str);
+    char **names;
+    size_t n;
+    int lrc = acc_list_dir(dir, &names, &n);
+    if (lrc) return lrc;
     long pages = 0, titles = 0, titles_ok = 0, titles_part = 0, bylines = 0, bylines_ok = 0, dates = 0, dates_ok = 0;
     double sim = 0, secs = 0;
     size_t bytes = 0;
@@ -452,8 +437,7 @@ static int eval_readability(const char *dir, bool verbose, FILE *progress, json_
         free(exp);
         free(meta);
     }
-    for (size_t k = 0; k < n; k++) free(names[k]);
-    free(names);
+    acc_free_names(names, n);
     json_t *o = json_object();
     json_object_set_new(o, "dir", json_string(dir));
     json_object_set_new(o, "pages", json_integer(pages));

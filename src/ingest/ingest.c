@@ -9,7 +9,6 @@
  * reported as a warning with the offset of the first bad byte. */
 #include "ingest.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
 #include <stdarg.h>
@@ -453,38 +452,18 @@ out:
     return rc;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static int ingest_dir(ingest_ctx *c, const char *path, int depth)
 {
     if (depth > 64) {
         report(c, ACCORD_EVENT_ERROR, path, 0, 0, NULL, "directories nested too deep (a link loop?)");
         return 0;
     }
-    DIR *d = opendir(path);
-    if (!d) {
+    char **names;
+    size_t n;
+    if (acc_list_dir(path, &names, &n) != 0) {
         report(c, ACCORD_EVENT_ERROR, path, 0, 0, NULL, "cannot open directory: %s", strerror(errno));
         return 0;
     }
-    char **names = NULL;
-    size_t n = 0, cap = 0;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (e->d_name[0] == '.') continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            char **nn = realloc(names, cap * sizeof *nn);
-            if (!nn) break;
-            names = nn;
-        }
-        names[n] = strdup(e->d_name);
-        if (names[n]) n++;
-    }
-    closedir(d);
-    qsort(names, n, sizeof *names, cmp_str);
     int rc = 0;
     for (size_t i = 0; i < n && rc >= 0; i++) {
         size_t len = strlen(path) + strlen(names[i]) + 2;
@@ -504,8 +483,7 @@ static int ingest_dir(ingest_ctx *c, const char *path, int depth)
         }
         free(full);
     }
-    for (size_t i = 0; i < n; i++) free(names[i]);
-    free(names);
+    acc_free_names(names, n);
     return rc;
 }
 

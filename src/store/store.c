@@ -203,6 +203,22 @@ static void bind_text(sqlite3_stmt *s, int i, const char *v)
         sqlite3_bind_null(s, i);
 }
 
+/* The article's fields as parameters ?1 to ?17, in the order of the
+ * columns of INSERT INTO articles (see store_article_put). */
+static void bind_article(sqlite3_stmt *s, const store_article *a, const char *hash, const char *now)
+{
+    const char *text_fields[] = {a->id,         a->source,    a->url,     a->title,      a->author,
+                                 a->given_date, a->published, a->fetched, a->event_date, a->lang};
+    for (int i = 0; i < 10; i++) bind_text(s, i + 1, text_fields[i]);
+    sqlite3_bind_text(s, 11, a->text, (int)a->text_len, SQLITE_TRANSIENT);
+    bind_text(s, 12, hash);
+    bind_text(s, 13, a->meta_json);
+    bind_text(s, 14, a->extra_json);
+    bind_text(s, 15, a->origin);
+    sqlite3_bind_int64(s, 16, (sqlite3_int64)a->repaired_bytes);
+    bind_text(s, 17, now);
+}
+
 int64_t store_article_rowid(store *st, const char *id)
 {
     sqlite3_stmt *s = store_prepare(st, "SELECT rowid FROM articles WHERE id = ?");
@@ -250,25 +266,10 @@ int store_article_put(store *st, const store_article *a, store_put_outcome *outc
                 "given_date = coalesce(?6, given_date), published = coalesce(?7, published), "
                 "fetched = coalesce(?8, fetched), event_date = ?9, lang = ?10, text = ?11, "
                 "text_hash = ?12, meta = ?13, extra = coalesce(?14, extra), origin = ?15, "
-                "repaired_bytes = ?16, ingested_at = ?17 WHERE rowid = ?1");
+                "repaired_bytes = ?16, ingested_at = ?17 WHERE rowid = ?18");
         if (!u) return ACCORD_EINTERNAL;
-        sqlite3_bind_int64(u, 1, rid);
-        bind_text(u, 2, a->source);
-        bind_text(u, 3, a->url);
-        bind_text(u, 4, a->title);
-        bind_text(u, 5, a->author);
-        bind_text(u, 6, a->given_date);
-        bind_text(u, 7, a->published);
-        bind_text(u, 8, a->fetched);
-        bind_text(u, 9, a->event_date);
-        bind_text(u, 10, a->lang);
-        sqlite3_bind_text(u, 11, a->text, (int)a->text_len, SQLITE_TRANSIENT);
-        bind_text(u, 12, hash);
-        bind_text(u, 13, a->meta_json);
-        bind_text(u, 14, a->extra_json);
-        bind_text(u, 15, a->origin);
-        sqlite3_bind_int64(u, 16, (sqlite3_int64)a->repaired_bytes);
-        bind_text(u, 17, now);
+        bind_article(u, a, hash, now);
+        sqlite3_bind_int64(u, 18, rid);
         if (sqlite3_step(u) != SQLITE_DONE) return db_error(st, "storing a new version");
         sqlite3_reset(u);
         *outcome = STORE_PUT_VERSION;
@@ -283,23 +284,7 @@ int store_article_put(store *st, const store_article *a, store_put_outcome *outc
             "event_date, lang, text, text_hash, meta, extra, origin, repaired_bytes, ingested_at) "
             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     if (!ins) return ACCORD_EINTERNAL;
-    bind_text(ins, 1, a->id);
-    bind_text(ins, 2, a->source);
-    bind_text(ins, 3, a->url);
-    bind_text(ins, 4, a->title);
-    bind_text(ins, 5, a->author);
-    bind_text(ins, 6, a->given_date);
-    bind_text(ins, 7, a->published);
-    bind_text(ins, 8, a->fetched);
-    bind_text(ins, 9, a->event_date);
-    bind_text(ins, 10, a->lang);
-    sqlite3_bind_text(ins, 11, a->text, (int)a->text_len, SQLITE_TRANSIENT);
-    bind_text(ins, 12, hash);
-    bind_text(ins, 13, a->meta_json);
-    bind_text(ins, 14, a->extra_json);
-    bind_text(ins, 15, a->origin);
-    sqlite3_bind_int64(ins, 16, (sqlite3_int64)a->repaired_bytes);
-    bind_text(ins, 17, now);
+    bind_article(ins, a, hash, now);
     if (sqlite3_step(ins) != SQLITE_DONE) return db_error(st, "storing an article");
     sqlite3_reset(ins);
     *rowid = sqlite3_last_insert_rowid(st->db);

@@ -2,6 +2,7 @@
  * that concurrent readers (the HTTP server) each see their own. */
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -115,4 +116,55 @@ bool acc_is_date(const char *s, size_t n)
         if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9')) return false;
     int m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
     return m >= 1 && m <= 12 && d >= 1 && d <= 31;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int acc_list_dir(const char *path, char ***names, size_t *n)
+{
+    *names = NULL;
+    *n = 0;
+    DIR *d = opendir(path);
+    if (!d) return acc_error(ACCORD_EINPUT, "%s: cannot open directory: %s", path, strerror(errno));
+    char **v = NULL;
+    size_t len = 0, cap = 0;
+    struct dirent *e;
+    int rc = 0;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.') continue;
+        if (len == cap) {
+            cap = cap ? cap * 2 : 64;
+            char **nv = realloc(v, cap * sizeof *v);
+            if (!nv) {
+                rc = acc_error(ACCORD_ENOMEM, "%s: out of memory listing the directory", path);
+                break;
+            }
+            v = nv;
+        }
+        if (!(v[len] = strdup(e->d_name))) {
+            rc = acc_error(ACCORD_ENOMEM, "%s: out of memory listing the directory", path);
+            break;
+        }
+        len++;
+    }
+    int saved = errno;
+    closedir(d);
+    errno = saved;
+    if (len > 1) qsort(v, len, sizeof *v, cmp_name);
+    if (rc) {
+        acc_free_names(v, len);
+        return rc;
+    }
+    *names = v;
+    *n = len;
+    return 0;
+}
+
+void acc_free_names(char **names, size_t n)
+{
+    for (size_t i = 0; i < n; i++) free(names[i]);
+    free(names);
 }

@@ -29,6 +29,12 @@ long acc_peak_rss_kb(void);
  * naming the file. */
 int acc_read_file(const char *path, char **data, size_t *len);
 
+/* The names in a directory, sorted, without those starting with a dot:
+ * *names is a malloc'd array of malloc'd strings (acc_free_names()).
+ * 0, or ACCORD_EINPUT when the directory cannot be opened (errno kept). */
+int acc_list_dir(const char *path, char ***names, size_t *n);
+void acc_free_names(char **names, size_t n);
+
 /* True if s is a valid date YYYY-MM-DD (checks month and day ranges). */
 bool acc_is_date(const char *s, size_t n);
 
