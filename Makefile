@@ -103,6 +103,10 @@ demo: deps
 	$(ACCORD) --db $(DEMO_DB) ingest data/demo
 	@echo
 	$(ACCORD) --db $(DEMO_DB) articles
+	@echo
+	$(ACCORD) --db $(DEMO_DB) stories
+	@echo
+	$(ACCORD) --db $(DEMO_DB) storylines
 
 bench: deps
 	@$(MAKE) --no-print-directory $(ACCORD)

@@ -7,7 +7,8 @@
 const char usage_articles[] =
     "usage: accord articles [--source NAME] [--since DATE] [--until DATE] [--limit N] [--offset N] [--json]\n\n"
     "Lists stored articles, newest first (by publication date, else event date,\n"
-    "else given date). DATE is YYYY-MM-DD.\n";
+    "else given date). DATE is YYYY-MM-DD. In the table, DATE is that date and\n"
+    "GIVEN the date the article came with (a crawl or feed date), if any.\n";
 const char usage_article[] =
     "usage: accord article [--text] [--passages] [--removed] [--json] ID\n\n"
     "One article: its metadata, then its paragraphs and sentences.\n"
@@ -64,12 +65,15 @@ int cmd_articles(cli *c, int argc, char **argv)
         json_t *items = json_object_get(r, "articles");
         size_t i;
         json_t *a;
-        printf("%s%-18s %-10s %-16s %s%s\n", cli_bold(c), "ID", "DATE", "SOURCE", "TITLE", cli_reset(c));
+        printf("%s%-18s %-10s %-10s %-16s %s%s\n", cli_bold(c), "ID", "DATE", "GIVEN", "SOURCE", "TITLE",
+               cli_reset(c));
         json_array_foreach(items, i, a) {
             char date[11];
             snprintf(date, sizeof date, "%s", date_of(a));
-            printf("%-18s %-10s %-16.16s %s\n", cli_str(a, "id", ""), date, cli_str(a, "source", "-"),
-                   cli_str(a, "title", "(no title)"));
+            char given[11];
+            snprintf(given, sizeof given, "%s", cli_str(a, "given_date", "-"));
+            printf("%-18s %-10s %-10s %-16.16s %s\n", cli_str(a, "id", ""), date, given,
+                   cli_str(a, "source", "-"), cli_str(a, "title", "(no title)"));
         }
         printf("%s%zu of %lld article(s)%s\n", cli_dim(c), json_array_size(items),
                (long long)json_integer_value(json_object_get(r, "total")), cli_reset(c));
