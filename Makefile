@@ -19,7 +19,7 @@ endif
 
 CC ?= cc
 CXX ?= c++
-PKGS = sqlite3 libutf8proc gumbo jansson libmicrohttpd libxxhash zlib libxml-2.0
+PKGS = sqlite3 libutf8proc jansson libmicrohttpd libxxhash zlib libxml-2.0
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS = -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
