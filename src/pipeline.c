@@ -22,11 +22,14 @@ enum { REFINE_MAX_MEMBERS = 64 };
  * articles whose dates came from inference is touched. */
 static int refine_story_dates(accord *db, int64_t article)
 {
+    /* Only a weakly dated member's text is read: this runs for every new
+     * article, and most stories have no such member. */
     sqlite3_stmt *s = store_prepare(
-        db->st, "SELECT a.rowid, a.text, a.given_date, a.event_date, "
+        db->st, "SELECT a.rowid, CASE WHEN coalesce(json_extract(a.meta, '$.dates.published.source'), "
+                "'inferred') LIKE 'inferred%' AND coalesce(json_extract(a.meta, "
+                "'$.dates.event.confidence'), 0) < 0.6 THEN a.text END, a.given_date, a.event_date, "
                 "json_extract(a.meta, '$.dates.event.value'), "
-                "json_extract(a.meta, '$.dates.event.confidence'), "
-                "coalesce(json_extract(a.meta, '$.dates.published.source'), 'inferred') "
+                "json_extract(a.meta, '$.dates.event.confidence') "
                 "FROM story_articles m JOIN articles a ON a.rowid = m.article "
                 "WHERE m.story = (SELECT story FROM story_articles WHERE article = ?1) "
                 "ORDER BY a.rowid LIMIT ?2");
@@ -39,7 +42,6 @@ static int refine_story_dates(accord *db, int64_t article)
         int64_t rowid;
         const char *text, *given, *current, *own;
         double conf;
-        bool inferred;
     } *m = arena_alloc(&a, REFINE_MAX_MEMBERS * sizeof *m);
     size_t n = 0;
     while (m && n < REFINE_MAX_MEMBERS && sqlite3_step(s) == SQLITE_ROW) {
@@ -50,7 +52,6 @@ static int refine_story_dates(accord *db, int64_t article)
         x->current = arena_strdup(&a, (const char *)sqlite3_column_text(s, 3));
         x->own = arena_strdup(&a, (const char *)sqlite3_column_text(s, 4));
         x->conf = sqlite3_column_double(s, 5);
-        x->inferred = !strncmp((const char *)sqlite3_column_text(s, 6), "inferred", 8);
     }
     sqlite3_reset(s);
     int rc = m ? 0 : ACCORD_ENOMEM;
@@ -58,7 +59,7 @@ static int refine_story_dates(accord *db, int64_t article)
     double *conf = arena_alloc(&a, REFINE_MAX_MEMBERS * sizeof *conf);
     if (!days || !conf) rc = ACCORD_ENOMEM;
     for (size_t i = 0; i < n && rc == 0 && n > 1; i++) {
-        if (!m[i].inferred || (m[i].own && m[i].conf >= 0.6) || !m[i].text) continue;
+        if (!m[i].text) continue; /* dated well enough on its own */
         size_t k = 0;
         for (size_t j = 0; j < n; j++)
             if (j != i && m[j].own) {

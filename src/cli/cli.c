@@ -80,6 +80,20 @@ accord *cli_open(cli *c, bool write, int *code)
     return db;
 }
 
+int cli_show(cli *c, int rc, char *json, void (*render)(cli *, json_t *))
+{
+    if (rc != 0) return cli_fail(c, rc);
+    if (c->json) {
+        cli_print_json(c, json);
+        return EXIT_OK;
+    }
+    json_t *r = cli_parse(json);
+    if (!r) return EXIT_INTERNAL;
+    render(c, r);
+    json_decref(r);
+    return EXIT_OK;
+}
+
 json_t *cli_parse(char *json)
 {
     json_t *o = json ? json_loads(json, 0, NULL) : NULL;

@@ -47,6 +47,10 @@ int cli_usage_error(cli *c, const char *fmt, ...) __attribute__((format(printf, 
 /* Prints a JSON document (from the library) to stdout, pretty when stdout
  * is a terminal, and frees it. */
 void cli_print_json(cli *c, char *json);
+/* The end of every read command: prints the error for a failed rc, the
+ * JSON as it is with --json, else the parsed JSON through render. Frees
+ * json; returns the exit code. */
+int cli_show(cli *c, int rc, char *json, void (*render)(cli *, json_t *));
 /* Parses a library JSON string into a json_t (and frees the string). */
 json_t *cli_parse(char *json);
 

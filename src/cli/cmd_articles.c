@@ -33,6 +33,25 @@ static const char *date_of(json_t *a)
     return d;
 }
 
+static void render_articles(cli *c, json_t *r)
+{
+    json_t *items = json_object_get(r, "articles");
+    size_t i;
+    json_t *a;
+    printf("%s%-18s %-10s %-10s %-16s %s%s\n", cli_bold(c), "ID", "DATE", "GIVEN", "SOURCE", "TITLE",
+           cli_reset(c));
+    json_array_foreach(items, i, a) {
+        char date[11];
+        snprintf(date, sizeof date, "%s", date_of(a));
+        char given[11];
+        snprintf(given, sizeof given, "%s", cli_str(a, "given_date", "-"));
+        printf("%-18s %-10s %-10s %-16.16s %s\n", cli_str(a, "id", ""), date, given,
+               cli_str(a, "source", "-"), cli_str(a, "title", "(no title)"));
+    }
+    printf("%s%zu of %lld article(s)%s\n", cli_dim(c), json_array_size(items),
+           (long long)json_integer_value(json_object_get(r, "total")), cli_reset(c));
+}
+
 int cmd_articles(cli *c, int argc, char **argv)
 {
     static const struct option longopts[] = {{"source", required_argument, NULL, 's'},
@@ -56,29 +75,7 @@ int cmd_articles(cli *c, int argc, char **argv)
     if (!db) return code;
     char *json = NULL;
     int rc = accord_articles_json(db, &q, &json);
-    if (rc != 0) {
-        code = cli_fail(c, rc);
-    } else if (c->json) {
-        cli_print_json(c, json);
-    } else {
-        json_t *r = cli_parse(json);
-        json_t *items = json_object_get(r, "articles");
-        size_t i;
-        json_t *a;
-        printf("%s%-18s %-10s %-10s %-16s %s%s\n", cli_bold(c), "ID", "DATE", "GIVEN", "SOURCE", "TITLE",
-               cli_reset(c));
-        json_array_foreach(items, i, a) {
-            char date[11];
-            snprintf(date, sizeof date, "%s", date_of(a));
-            char given[11];
-            snprintf(given, sizeof given, "%s", cli_str(a, "given_date", "-"));
-            printf("%-18s %-10s %-10s %-16.16s %s\n", cli_str(a, "id", ""), date, given,
-                   cli_str(a, "source", "-"), cli_str(a, "title", "(no title)"));
-        }
-        printf("%s%zu of %lld article(s)%s\n", cli_dim(c), json_array_size(items),
-               (long long)json_integer_value(json_object_get(r, "total")), cli_reset(c));
-        json_decref(r);
-    }
+    code = cli_show(c, rc, json, render_articles);
     accord_close(db);
     return code;
 }
@@ -182,6 +179,33 @@ int cmd_article(cli *c, int argc, char **argv)
     return code;
 }
 
+static void render_search(cli *c, json_t *r)
+{
+    size_t i;
+    json_t *h;
+    json_t *hits = json_object_get(r, "results");
+    json_array_foreach(hits, i, h) {
+        char date[11];
+        snprintf(date, sizeof date, "%s", cli_str(h, "date", ""));
+        printf("%s%s%s  %s  %s\n", cli_bold(c), cli_str(h, "id", ""), cli_reset(c), date,
+               cli_str(h, "title", "(no title)"));
+        /* Show the [marked] matches in bold on a terminal. */
+        const char *sn = cli_str(h, "snippet", "");
+        if (c->color) {
+            fputs("    ", stdout);
+            for (const char *p = sn; *p; p++) {
+                if (*p == '[') fputs(cli_bold(c), stdout);
+                else if (*p == ']') fputs(cli_reset(c), stdout);
+                else fputc(*p, stdout);
+            }
+            fputc('\n', stdout);
+        } else {
+            cli_wrap(stdout, sn, 4, 80);
+        }
+    }
+    printf("%s%zu result(s)%s\n", cli_dim(c), json_array_size(hits), cli_reset(c));
+}
+
 int cmd_search(cli *c, int argc, char **argv)
 {
     static const struct option longopts[] = {{"limit", required_argument, NULL, 'n'},
@@ -203,41 +227,20 @@ int cmd_search(cli *c, int argc, char **argv)
     if (!db) return code;
     char *json = NULL;
     int rc = accord_search_json(db, query, limit, offset, &json);
-    if (rc != 0) {
-        code = cli_fail(c, rc);
-    } else if (c->json) {
-        cli_print_json(c, json);
-    } else {
-        json_t *r = cli_parse(json);
-        size_t i;
-        json_t *h;
-        json_t *hits = json_object_get(r, "results");
-        json_array_foreach(hits, i, h) {
-            char date[11];
-            snprintf(date, sizeof date, "%s", cli_str(h, "date", ""));
-            printf("%s%s%s  %s  %s\n", cli_bold(c), cli_str(h, "id", ""), cli_reset(c), date,
-                   cli_str(h, "title", "(no title)"));
-            /* Show the [marked] matches in bold on a terminal. */
-            const char *sn = cli_str(h, "snippet", "");
-            char *copy = strdup(sn);
-            if (copy && c->color) {
-                fputs("    ", stdout);
-                for (char *p = copy; *p; p++) {
-                    if (*p == '[') fputs(cli_bold(c), stdout);
-                    else if (*p == ']') fputs(cli_reset(c), stdout);
-                    else fputc(*p, stdout);
-                }
-                fputc('\n', stdout);
-            } else if (copy) {
-                cli_wrap(stdout, copy, 4, 80);
-            }
-            free(copy);
-        }
-        printf("%s%zu result(s)%s\n", cli_dim(c), json_array_size(hits), cli_reset(c));
-        json_decref(r);
-    }
+    code = cli_show(c, rc, json, render_search);
     accord_close(db);
     return code;
+}
+
+static void render_stats(cli *c, json_t *s)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach(s, k, v) {
+        char *t = json_dumps(v, JSON_ENCODE_ANY);
+        printf("%-20s %s\n", k, t ? t : "");
+        free(t);
+    }
 }
 
 int cmd_stats(cli *c, int argc, char **argv)
@@ -250,21 +253,7 @@ int cmd_stats(cli *c, int argc, char **argv)
     if (!db) return code;
     char *json = NULL;
     int rc = accord_stats_json(db, &json);
-    if (rc != 0) {
-        code = cli_fail(c, rc);
-    } else if (c->json) {
-        cli_print_json(c, json);
-    } else {
-        json_t *s = cli_parse(json);
-        const char *k;
-        json_t *v;
-        json_object_foreach(s, k, v) {
-            char *t = json_dumps(v, JSON_ENCODE_ANY);
-            printf("%-20s %s\n", k, t ? t : "");
-            free(t);
-        }
-        json_decref(s);
-    }
+    code = cli_show(c, rc, json, render_stats);
     accord_close(db);
     return code;
 }

@@ -37,20 +37,6 @@ const char usage_eval_quotes[] =
     "right when the speaker mention found for the quote overlaps the gold Source\n"
     "span.\n";
 
-static int print_or_fail(cli *c, int rc, char *json, void (*render)(cli *, json_t *))
-{
-    if (rc != 0) return cli_fail(c, rc);
-    if (c->json) {
-        cli_print_json(c, json);
-        return EXIT_OK;
-    }
-    json_t *r = cli_parse(json);
-    if (!r) return EXIT_INTERNAL;
-    render(c, r);
-    json_decref(r);
-    return EXIT_OK;
-}
-
 static void print_strings(json_t *arr, const char *sep)
 {
     size_t i;
@@ -215,7 +201,7 @@ int cmd_entities(cli *c, int argc, char **argv)
     if (!db) return code;
     char *json = NULL;
     int rc = accord_entities_json(db, type, limit, offset, &json);
-    code = print_or_fail(c, rc, json, render_entities);
+    code = cli_show(c, rc, json, render_entities);
     accord_close(db);
     return code;
 }
@@ -244,7 +230,7 @@ int cmd_entity(cli *c, int argc, char **argv)
     }
     char *json = NULL;
     int rc = accord_entity_json(db, name, &json);
-    code = print_or_fail(c, rc, json, render_entity);
+    code = cli_show(c, rc, json, render_entity);
     free(name);
     accord_close(db);
     return code;
@@ -273,7 +259,7 @@ int cmd_quotes(cli *c, int argc, char **argv)
     if (!db) return code;
     char *json = NULL;
     int rc = accord_quotes_json(db, speaker, story, limit, offset, &json);
-    code = print_or_fail(c, rc, json, render_quotes);
+    code = cli_show(c, rc, json, render_quotes);
     accord_close(db);
     return code;
 }
@@ -298,7 +284,7 @@ int cmd_facts(cli *c, int argc, char **argv)
     if (!db) return code;
     char *json = NULL;
     int rc = accord_facts_json(db, story, limit, offset, &json);
-    code = print_or_fail(c, rc, json, render_facts);
+    code = cli_show(c, rc, json, render_facts);
     accord_close(db);
     return code;
 }
@@ -351,7 +337,7 @@ static int eval_one(cli *c, int argc, char **argv, bool ner)
     if (optind + 1 != argc) return cli_usage_error(c, ner ? "give one CoNLL file" : "give one folder");
     char *json = NULL;
     int rc = ner ? accord_eval_ner_json(argv[optind], &json) : accord_eval_quotes_json(argv[optind], &json);
-    return print_or_fail(c, rc, json, ner ? render_eval_ner : render_eval_quotes);
+    return cli_show(c, rc, json, ner ? render_eval_ner : render_eval_quotes);
 }
 
 int cmd_eval_ner(cli *c, int argc, char **argv)
