@@ -68,19 +68,13 @@ expect_status 0 "$ACCORD" --db demo.db story "$id"
 contains out.txt "Summary"
 
 # accord eval summaries on a small events file.
-python3 - <<'EOF' > events.jsonl 2>/dev/null || exit 0
-import json
-texts = {
-    "e1": ["A storm flooded the port city on Monday. Rescue teams evacuated thousands of people. The mayor thanked volunteers for their help.",
-           "Rescue teams evacuated thousands of people after a storm flooded the port city. Power was cut to many homes overnight.",
-           "The storm that flooded the port city on Monday forced thousands from their homes. Insurers expect large claims from owners."],
-    "e2": ["The central bank raised interest rates by half a point on Tuesday. Markets fell after the decision was announced.",
-           "Markets fell on Tuesday after the central bank raised rates by half a point. Analysts had expected a smaller rise.",
-           "The central bank's half-point rate rise surprised investors on Tuesday. Borrowing costs will rise for households."],
-}
-for e, ts in texts.items():
-    for i, t in enumerate(ts):
-        print(json.dumps({"id": "%s-%d" % (e, i), "event": e, "text": t}))
+cat > events.jsonl <<'EOF'
+{"id": "e1-0", "event": "e1", "text": "A storm flooded the port city on Monday. Rescue teams evacuated thousands of people. The mayor thanked volunteers for their help."}
+{"id": "e1-1", "event": "e1", "text": "Rescue teams evacuated thousands of people after a storm flooded the port city. Power was cut to many homes overnight."}
+{"id": "e1-2", "event": "e1", "text": "The storm that flooded the port city on Monday forced thousands from their homes. Insurers expect large claims from owners."}
+{"id": "e2-0", "event": "e2", "text": "The central bank raised interest rates by half a point on Tuesday. Markets fell after the decision was announced."}
+{"id": "e2-1", "event": "e2", "text": "Markets fell on Tuesday after the central bank raised rates by half a point. Analysts had expected a smaller rise."}
+{"id": "e2-2", "event": "e2", "text": "The central bank's half-point rate rise surprised investors on Tuesday. Borrowing costs will rise for households."}
 EOF
 expect_status 0 "$ACCORD" eval summaries --json events.jsonl
 jq_is out.txt '.events' 2
