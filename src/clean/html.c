@@ -339,6 +339,8 @@ typedef struct hnode {
     uint8_t kind, cls, level;
     uint16_t own; /* this element's own F_* flags (tag and class), settled after the parse */
     uint16_t depth;
+    uint16_t kids; /* children holding text, and 1 more when it holds text itself */
+    bool own_text;
     uint32_t text_len, link_len;
     uint32_t good_len, good_link; /* text and link bytes of blocks not flagged as junk */
     float score;
@@ -465,8 +467,15 @@ static void flush_block(hstate *s)
         uint32_t link = s->block_link > len ? len : s->block_link;
         s->blocks[s->n_blocks++] = (hblock){(uint32_t)(node < 0 ? 0 : node), (uint32_t)s->block_start, len, link,
                                             flags, kind, level, commas};
-        /* aggregate text and link lengths up the tree */
+        /* aggregate text and link lengths up the tree, and count the
+         * branches that hold text */
+        if (node >= 0 && !s->nodes[node].own_text) {
+            s->nodes[node].own_text = true;
+            s->nodes[node].kids++;
+        }
         for (int32_t n = node; n >= 0; n = s->nodes[n].parent) {
+            int32_t p = s->nodes[n].parent;
+            if (!s->nodes[n].text_len && p >= 0) s->nodes[p].kids++;
             s->nodes[n].text_len += len;
             s->nodes[n].link_len += link;
         }
@@ -1045,7 +1054,10 @@ static int32_t choose(hstate *s, bool strict)
         if (s->nodes[n].kind == K_P || s->nodes[n].kind == K_LI || s->nodes[n].kind == K_CELL ||
             s->nodes[n].kind == K_PRE || s->nodes[n].kind == K_QUOTE)
             n = s->nodes[n].parent;
-        for (int level = 0; n >= 0 && level < 5; level++, n = s->nodes[n].parent) {
+        /* a wrapper around a single branch (page builders nest a
+         * paragraph six deep) is no step away from what it wraps */
+        int level = 0;
+        for (int steps = 0; n >= 0 && level < 5 && steps < 16; steps++) {
             hnode *h = &s->nodes[n];
             if (!h->scored) {
                 h->scored = true;
@@ -1053,6 +1065,8 @@ static int32_t choose(hstate *s, bool strict)
             }
             double div = level == 0 ? 1 : level == 1 ? 2 : level * 3;
             h->score += (float)(sc / div);
+            n = h->parent;
+            if (n >= 0 && s->nodes[n].kids > 1) level++;
         }
     }
     int32_t best = -1;
