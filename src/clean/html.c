@@ -1345,6 +1345,18 @@ static int parse(hstate *s, const char *html, size_t len)
     return s->failed ? -1 : 0;
 }
 
+/* A short line that is no sentence ("Themen im Artikel", "Weitere
+ * Informationen:"): a label, which like a heading waits for what it
+ * labels. */
+static bool label_line(const hblock *b, const char *t)
+{
+    if (b->kind != K_P && b->kind != K_BLOCK) return false;
+    if (b->len > 60 || b->link_len) return false;
+    for (uint32_t i = 0; i < b->len; i++)
+        if (isdigit((unsigned char)t[i]) || t[i] == '.' || t[i] == '!' || t[i] == '?') return false;
+    return clean_word_count(t, b->len) <= 5;
+}
+
 /* Emits the blocks of the selection into the context. Returns the number
  * of bytes of text kept. */
 static size_t emit(hstate *s, clean_ctx *c, int32_t best, bool strict, bool all, const char *title)
@@ -1354,9 +1366,12 @@ static size_t emit(hstate *s, clean_ctx *c, int32_t best, bool strict, bool all,
     size_t prev_len = 0;
     bool first_block = true;
     /* A heading waits for the text it heads: followed by a list of links
-     * or nothing, it is the title of a "related" box, not of a section. */
-    const char *pend = NULL;
-    size_t pend_len = 0;
+     * or nothing, it is the title of a "related" box, not of a section.
+     * So does a run of headings, and a label line, which goes only with
+     * the list of links it introduces. */
+    const char *pend[4];
+    size_t pend_len[4], n_pend = 0;
+    bool pend_label[4];
     /* The span of the selection in document order: clean blocks that sit
      * between two selected ones (a list of ingredients in a box of its own
      * between the introduction and the steps) are part of the article. */
@@ -1387,10 +1402,14 @@ static size_t emit(hstate *s, clean_ctx *c, int32_t best, bool strict, bool all,
                 else clean_note_caption(c, t, b->len);
             } else if (strcmp(why, "hidden") != 0 && strcmp(why, "metadata") != 0) {
                 clean_note_removed(c, t, b->len, why);
-                if (pend) {
-                    clean_note_removed(c, pend, pend_len, "related");
-                    pend = NULL;
+                for (size_t q = 0; q < n_pend; q++) {
+                    if (pend_label[q] && strcmp(why, "navigation") != 0) {
+                        if (clean_paragraph(c, pend[q], pend_len[q], false)) return kept;
+                    } else {
+                        clean_note_removed(c, pend[q], pend_len[q], "related");
+                    }
                 }
+                n_pend = 0;
             }
             continue;
         }
@@ -1415,19 +1434,26 @@ static size_t emit(hstate *s, clean_ctx *c, int32_t best, bool strict, bool all,
             }
             continue;
         }
-        if (b->kind == K_HEADING && clean_word_count(t, b->len) <= 12) {
-            if (!pend) {
-                pend = t;
-                pend_len = b->len;
+        if ((b->kind == K_HEADING && clean_word_count(t, b->len) <= 12) || label_line(b, t)) {
+            if (n_pend == sizeof pend / sizeof pend[0]) {
+                /* a long run of short lines is text (a table, a list of
+                 * facts), not the title of a box: the oldest is let go */
+                if (clean_paragraph(c, pend[0], pend_len[0], false)) return kept;
+                memmove(pend, pend + 1, (n_pend - 1) * sizeof pend[0]);
+                memmove(pend_len, pend_len + 1, (n_pend - 1) * sizeof pend_len[0]);
+                memmove(pend_label, pend_label + 1, (n_pend - 1) * sizeof pend_label[0]);
+                n_pend--;
             }
+            pend[n_pend] = t;
+            pend_label[n_pend] = b->kind != K_HEADING;
+            pend_len[n_pend++] = b->len;
             prev = t;
             prev_len = b->len;
             continue;
         }
-        if (pend) {
-            if (clean_paragraph(c, pend, pend_len, false)) return kept;
-            pend = NULL;
-        }
+        for (size_t q = 0; q < n_pend; q++)
+            if (clean_paragraph(c, pend[q], pend_len[q], false)) return kept;
+        n_pend = 0;
         size_t before = c->paras.n;
         if (clean_paragraph(c, t, b->len, first_block)) return kept;
         if (c->paras.n > before) {
@@ -1437,7 +1463,13 @@ static size_t emit(hstate *s, clean_ctx *c, int32_t best, bool strict, bool all,
         prev = t;
         prev_len = b->len;
     }
-    if (pend) clean_note_removed(c, pend, pend_len, "related");
+    for (size_t q = 0; q < n_pend; q++) {
+        if (pend_label[q]) {
+            if (clean_paragraph(c, pend[q], pend_len[q], false)) return kept;
+        } else {
+            clean_note_removed(c, pend[q], pend_len[q], "related");
+        }
+    }
     return kept;
 }
 
