@@ -72,7 +72,8 @@ enum {
     K_HTML,
     K_HEAD,
     K_NAV, /* nav, menu: junk unless (through a parse gone wrong) it holds the page */
-    K_HIDE, /* button, dialog: hidden, with the same proviso */
+    K_HIDE, /* button, dialog, noscript: hidden, with the same proviso (a <noscript>
+             * left open, or one that holds the article, holds the page) */
 };
 
 typedef struct tag_info {
@@ -98,7 +99,7 @@ static const tag_info tags[] = {
     {"img", K_INLINE, 0},   {"input", K_SKIP, 0},   {"label", K_INLINE, 0},
     {"li", K_LI, 0},        {"link", K_LINK, 0},    {"main", K_MAIN, 0},
     {"map", K_SKIP, 0},     {"math", K_SKIP, 0},    {"menu", K_NAV, 0},
-    {"meta", K_META, 0},    {"nav", K_NAV, 0},     {"noscript", K_SKIP, 0},
+    {"meta", K_META, 0},    {"nav", K_NAV, 0},     {"noscript", K_HIDE, 0},
     {"object", K_SKIP, 0},  {"ol", K_LIST, 0},      {"option", K_SKIP, 0},
     {"p", K_P, 0},          {"picture", K_SKIP, 0}, {"pre", K_PRE, 0},
     {"q", K_INLINE, 0},     {"s", K_INLINE, 0},     {"script", K_SCRIPT, 0},
