@@ -53,7 +53,9 @@ enum {
     K_PRE,
     K_A,
     K_BR,
-    K_SKIP,    /* never text: script, style, nav, form controls, ... */
+    K_SKIP,    /* never text: style, media, embedded frames, ... */
+    K_ISKIP,   /* never text, and no break in the text around it: ruby
+                * readings, icons, formulas, form controls */
     K_ARTICLE,
     K_MAIN,
     K_BODY,
@@ -96,19 +98,20 @@ static const tag_info tags[] = {
     {"h4", K_HEADING, 4},   {"h5", K_HEADING, 5},   {"h6", K_HEADING, 6},
     {"head", K_HEAD, 0},    {"header", K_HEADER, 0}, {"hr", K_BR, 0},
     {"html", K_HTML, 0},    {"i", K_INLINE, 0},     {"iframe", K_SKIP, 0},
-    {"img", K_INLINE, 0},   {"input", K_SKIP, 0},   {"label", K_INLINE, 0},
+    {"img", K_INLINE, 0},   {"input", K_ISKIP, 0},  {"label", K_INLINE, 0},
     {"li", K_LI, 0},        {"link", K_LINK, 0},    {"main", K_MAIN, 0},
-    {"map", K_SKIP, 0},     {"math", K_SKIP, 0},    {"menu", K_NAV, 0},
+    {"map", K_ISKIP, 0},    {"math", K_ISKIP, 0},   {"menu", K_NAV, 0},
     {"meta", K_META, 0},    {"nav", K_NAV, 0},     {"noscript", K_HIDE, 0},
-    {"object", K_SKIP, 0},  {"ol", K_LIST, 0},      {"option", K_SKIP, 0},
-    {"p", K_P, 0},          {"picture", K_SKIP, 0}, {"pre", K_PRE, 0},
-    {"q", K_INLINE, 0},     {"s", K_INLINE, 0},     {"script", K_SCRIPT, 0},
-    {"section", K_BLOCK, 0}, {"select", K_SKIP, 0}, {"small", K_INLINE, 0},
-    {"source", K_SKIP, 0},  {"span", K_INLINE, 0},  {"strong", K_INLINE, 0},
+    {"object", K_SKIP, 0},  {"ol", K_LIST, 0},      {"option", K_ISKIP, 0},
+    {"p", K_P, 0},          {"picture", K_ISKIP, 0}, {"pre", K_PRE, 0},
+    {"q", K_INLINE, 0},     {"rp", K_ISKIP, 0},     {"rt", K_ISKIP, 0},
+    {"s", K_INLINE, 0},     {"script", K_SCRIPT, 0},
+    {"section", K_BLOCK, 0}, {"select", K_ISKIP, 0}, {"small", K_INLINE, 0},
+    {"source", K_ISKIP, 0}, {"span", K_INLINE, 0},  {"strong", K_INLINE, 0},
     {"style", K_SKIP, 0},   {"sub", K_INLINE, 0},   {"summary", K_BLOCK, 0},
-    {"sup", K_INLINE, 0},   {"svg", K_SKIP, 0},     {"table", K_TABLE, 0},
+    {"sup", K_INLINE, 0},   {"svg", K_ISKIP, 0},    {"table", K_TABLE, 0},
     {"tbody", K_BLOCK, 0},  {"td", K_CELL, 0},      {"template", K_SKIP, 0},
-    {"textarea", K_SKIP, 0}, {"tfoot", K_BLOCK, 0}, {"th", K_CELL, 0},
+    {"textarea", K_ISKIP, 0}, {"tfoot", K_BLOCK, 0}, {"th", K_CELL, 0},
     {"thead", K_BLOCK, 0},  {"time", K_TIME, 0},    {"title", K_TITLE, 0},
     {"tr", K_BLOCK, 0},     {"u", K_INLINE, 0},     {"ul", K_LIST, 0},
     {"video", K_SKIP, 0},
@@ -130,7 +133,7 @@ static const tag_info *tag_lookup(const char *name)
 static bool is_block_kind(int k)
 {
     return k != K_INLINE && k != K_A && k != K_TIME && k != K_TITLE && k != K_META && k != K_LINK &&
-           k != K_BR;
+           k != K_BR && k != K_ISKIP;
 }
 
 /* ---- Classes and ids ------------------------------------------------------------------ */
@@ -693,7 +696,7 @@ static void sax_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
         if (ip && (!strcasecmp(ip, "author") || !strcasecmp(ip, "datePublished"))) cls |= C_META;
     }
     uint16_t own = 0;
-    if (kind == K_SKIP || kind == K_SCRIPT || kind == K_HEAD) own |= F_SKIP;
+    if (kind == K_SKIP || kind == K_ISKIP || kind == K_SCRIPT || kind == K_HEAD) own |= F_SKIP;
     if (kind == K_HIDE || (cls & C_HIDDEN)) own |= F_HID;
     if (kind == K_ARTICLE || kind == K_MAIN) own |= F_MAIN;
     if (kind == K_HEADER) own |= F_HEADER;
