@@ -1140,6 +1140,35 @@ static bool prose_outside(const hstate *s, const hblock *b, int32_t best)
     return true;
 }
 
+/* A sentence or more of plain prose: no links, ends like a sentence. */
+static bool prose_block(const hstate *s, const hblock *b, uint32_t min_len)
+{
+    if (b->kind != K_P && b->kind != K_BLOCK) return false;
+    if (b->len < min_len || b->link_len * 10 > b->len) return false;
+    return clean_ends_sentence(s->text.data + b->off, b->len);
+}
+
+/* The standfirst: the lead paragraphs between the headline and the
+ * article's first block, often in the page's header with the byline,
+ * outside the element that won the vote. Walking back from the first
+ * block, metadata, hidden and short lines (a byline, share buttons) are
+ * passed over and prose is taken, up to a heading; anything else (links,
+ * a junk box) means there is no lead. Returns the first block of the lead
+ * (first itself when there is none). */
+static size_t lead_start(const hstate *s, size_t first)
+{
+    size_t from = first;
+    for (size_t i = first, steps = 0; i-- > 0 && steps < 24; steps++) {
+        const hblock *b = &s->blocks[i];
+        if (b->flags & (F_META | F_SKIP)) continue;
+        if (b->kind == K_HEADING && !(b->flags & (F_JUNK | F_UNLIKELY))) return from;
+        if (b->len < 40) continue;
+        if ((b->flags & (F_JUNK | F_UNLIKELY | F_CAPTION)) || !prose_block(s, b, 60)) break;
+        from = i;
+    }
+    return first;
+}
+
 static bool link_dense(const hblock *b)
 {
     double ld = b->len ? (double)b->link_len / b->len : 0;
@@ -1389,12 +1418,16 @@ static size_t emit(hstate *s, clean_ctx *c, int32_t best, bool strict, bool all,
             sel_last = i;
         }
     }
+    size_t lead_from = sel_first == SIZE_MAX ? SIZE_MAX : lead_start(s, sel_first);
     for (size_t i = 0; i < s->n_blocks; i++) {
         const hblock *b = &s->blocks[i];
         const char *t = s->text.data + b->off;
         bool between = sel_first != SIZE_MAX && i > sel_first && i < sel_last &&
                        !(b->flags & (F_SKIP | F_JUNK | F_UNLIKELY | F_META | F_CAPTION | F_HEADER)) && !link_dense(b);
-        if (!all && !in_selection(s, b->node) && !between && !(strict && prose_outside(s, b, best))) continue;
+        bool lead = i >= lead_from && i < sel_first && prose_block(s, b, 60) &&
+                    !(b->flags & (F_META | F_SKIP | F_JUNK | F_UNLIKELY | F_CAPTION));
+        if (!all && !in_selection(s, b->node) && !between && !lead && !(strict && prose_outside(s, b, best)))
+            continue;
         if (all && (b->flags & (F_SKIP | F_JUNK | F_CAPTION | F_META))) continue;
         const char *why = block_verdict(s, b, best, strict);
         if (all && !why && (b->len < 40 && b->kind != K_HEADING)) why = "boilerplate";
