@@ -203,6 +203,44 @@ static bool ci_contains(const char *s, size_t n, const char *w)
     return false;
 }
 
+/* w as a whole word (or words) in s, case-insensitively. */
+static bool ci_word(const char *s, size_t n, const char *w)
+{
+    size_t wl = strlen(w);
+    if (wl == 0 || n < wl) return false;
+    for (size_t i = 0; i + wl <= n; i++) {
+        if (i > 0 && isalnum((unsigned char)s[i - 1])) continue;
+        if (i + wl < n && isalnum((unsigned char)s[i + wl])) continue;
+        if (ci_starts(s + i, n - i, w)) return true;
+    }
+    return false;
+}
+
+/* A call to follow the outlet elsewhere: "Follow us on Twitter",
+ * "Siguenos en Telegram, Instagram ...", "download our apps for iOS and
+ * Android". A platform named beside words that address the reader. */
+static bool social_call(const char *s, size_t n)
+{
+    static const char *const platforms[] = {"twitter", "facebook", "instagram", "telegram", "youtube",
+                                            "whatsapp", "tiktok", "linkedin", "google play", "app store",
+                                            "itunes", "ios", "android", NULL};
+    static const char *const calls[] = {"follow us", "follow @", "join us", "join our", "download our",
+                                        "download the", "like us on", "find us on", "our channel",
+                                        "our app", "our apps", "s\xC3\xADguenos", "siguenos", "s\xC3\xADganos",
+                                        "\xC3\xBAnete", "\xC3\x9Anete", "nuestro canal", "nuestra app", "descarga",
+                                        "folge uns", "folgen sie uns", "folgt uns", "unseren kanal",
+                                        "unsere app", "suivez-nous", "notre cha\xC3\xAEne",
+                                        "notre application", "t\xC3\xA9l\xC3\xA9" "chargez", "seguici",
+                                        "siga-nos", NULL};
+    bool platform = false;
+    for (int i = 0; platforms[i] && !platform; i++) platform = ci_word(s, n, platforms[i]);
+    if (!platform) return false;
+    if (ci_starts(s, n, "follow ")) return true;
+    for (int i = 0; calls[i]; i++)
+        if (ci_contains(s, n, calls[i])) return true;
+    return false;
+}
+
 static bool all_caps(const char *s, size_t n)
 {
     int letters = 0;
@@ -536,6 +574,7 @@ clean_line_kind clean_classify_line(const char *s, size_t n)
             (words <= 20 && (ci_starts(s, n, "subscribe") || ci_contains(s, n, "subscribe to our") ||
                              ci_contains(s, n, "subscribe now"))))
             return LINE_NEWSLETTER;
+        if (social_call(s, n)) return LINE_SOCIAL;
         if (words <= 30 && (ci_contains(s, n, "cookies") || ci_contains(s, n, "cookie policy")) &&
             (ci_contains(s, n, "accept") || ci_contains(s, n, "consent") || ci_contains(s, n, "we use") ||
              ci_contains(s, n, "this site uses") || ci_contains(s, n, "browsing")))

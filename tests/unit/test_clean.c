@@ -655,3 +655,24 @@ TEST(clean_trailing_signoff_keeps_last_paragraph)
     CHECK(r.n_credits == 1);
     arena_free(&a);
 }
+
+/* A call to follow the outlet on a platform goes; news about the
+ * platforms stays. */
+TEST(clean_social_calls)
+{
+    const char *t = "The minister said on Twitter and Facebook that the bridge would reopen in May.\n"
+                    "Follow the Harbour Gazette on Twitter and Instagram for more news.\n"
+                    "Siguenos en Telegram, Instagram, Facebook y Twitter para recibir todas las noticias.\n"
+                    "For the latest stories download the Gazette apps for iOS and Android.\n"
+                    "The app is available for iOS and Android, the company said.\n";
+    arena a;
+    arena_init(&a);
+    clean_result r;
+    REQUIRE(clean_text(&a, t, strlen(t), NULL, NULL, &r) == 0);
+    CHECK(strstr(r.text, "The minister said on Twitter") != NULL);
+    CHECK(strstr(r.text, "The app is available for iOS") != NULL);
+    CHECK(strstr(r.text, "Follow the Harbour Gazette") == NULL);
+    CHECK(strstr(r.text, "Siguenos") == NULL);
+    CHECK(strstr(r.text, "download the Gazette apps") == NULL);
+    arena_free(&a);
+}
