@@ -241,6 +241,32 @@ static bool social_call(const char *s, size_t n)
     return false;
 }
 
+/* The notices a publisher sets around its articles: reprint rights,
+ * paywall prompts, affiliate and advertising disclosures, disclaimers.
+ * Phrases that only such notices use. */
+static bool notice_line(const char *s, size_t n)
+{
+    static const char *const phrases[] = {
+        /* rights */
+        "copyrighted property", "written permission must", "prior written permission",
+        "vervielf\xC3\xA4ltigung nur mit", "nur mit genehmigung", "reproduction interdite",
+        /* paywall */
+        "please subscribe", "already a subscriber", "already subscribed", "first-time subscribers",
+        "to read the full story", "to view the full story", "to continue reading", "pour lire la suite",
+        "bereits abonnent", "nicht eingeloggt", "you are not logged in",
+        /* disclosures */
+        "affiliate link", "affiliate-link", "provisions-link", "provisionslink", "advertising disclosure",
+        "advertiser disclosure", "contains references to products", "we may earn a commission",
+        "may earn a commission", "enth\xC3\xA4lt werbung", "advertising disclaimer",
+        /* disclaimers */
+        "not necessarily reflect", "do not necessarily represent", "does not necessarily represent",
+        "nicht notwendigerweise die", "gibt die meinung des autors", "no necesariamente reflej",
+        "not offer medical advice", "not intended as medical advice", NULL};
+    for (int i = 0; phrases[i]; i++)
+        if (ci_contains(s, n, phrases[i])) return true;
+    return false;
+}
+
 static bool all_caps(const char *s, size_t n)
 {
     int letters = 0;
@@ -575,6 +601,7 @@ clean_line_kind clean_classify_line(const char *s, size_t n)
                              ci_contains(s, n, "subscribe now"))))
             return LINE_NEWSLETTER;
         if (social_call(s, n)) return LINE_SOCIAL;
+        if (notice_line(s, n)) return LINE_BOILER;
         if (words <= 30 && (ci_contains(s, n, "cookies") || ci_contains(s, n, "cookie policy")) &&
             (ci_contains(s, n, "accept") || ci_contains(s, n, "consent") || ci_contains(s, n, "we use") ||
              ci_contains(s, n, "this site uses") || ci_contains(s, n, "browsing")))

@@ -676,3 +676,25 @@ TEST(clean_social_calls)
     CHECK(strstr(r.text, "download the Gazette apps") == NULL);
     arena_free(&a);
 }
+
+/* Reprint notices, paywall prompts, disclosures and disclaimers go. */
+TEST(clean_publisher_notices)
+{
+    const char *t = "The council approved the budget on Tuesday after a long debate.\n"
+                    "This article is the copyrighted property of the Harbour Gazette.\n"
+                    "To view the full story, please subscribe to the Harbour Gazette.\n"
+                    "This post contains affiliate links; we may earn a commission.\n"
+                    "The views expressed do not necessarily reflect those of the editors.\n"
+                    "The mayor said spending on schools would rise next year.\n";
+    arena a;
+    arena_init(&a);
+    clean_result r;
+    REQUIRE(clean_text(&a, t, strlen(t), NULL, NULL, &r) == 0);
+    CHECK(strstr(r.text, "The council approved the budget") != NULL);
+    CHECK(strstr(r.text, "The mayor said spending") != NULL);
+    CHECK(strstr(r.text, "copyrighted") == NULL);
+    CHECK(strstr(r.text, "please subscribe") == NULL);
+    CHECK(strstr(r.text, "affiliate") == NULL);
+    CHECK(strstr(r.text, "necessarily") == NULL);
+    arena_free(&a);
+}
