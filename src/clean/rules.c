@@ -203,23 +203,37 @@ static bool ci_contains(const char *s, size_t n, const char *w)
     return false;
 }
 
-/* w as a whole word (or words) in s, case-insensitively. */
-static bool ci_word(const char *s, size_t n, const char *w)
+/* s lower-cased (ASCII letters) into out, NUL-terminated; false when it
+ * does not fit. The phrase lists below are searched in such a copy. */
+static bool lower_copy(const char *s, size_t n, char *out, size_t cap)
+{
+    if (n + 1 > cap) return false;
+    for (size_t i = 0; i < n; i++) out[i] = (char)tolower((unsigned char)s[i]);
+    out[n] = 0;
+    return true;
+}
+
+/* w as a whole word (or words) in the lower-cased line l. */
+static bool has_word(const char *l, const char *w)
 {
     size_t wl = strlen(w);
-    if (wl == 0 || n < wl) return false;
-    for (size_t i = 0; i + wl <= n; i++) {
-        if (i > 0 && isalnum((unsigned char)s[i - 1])) continue;
-        if (i + wl < n && isalnum((unsigned char)s[i + wl])) continue;
-        if (ci_starts(s + i, n - i, w)) return true;
-    }
+    for (const char *p = strstr(l, w); p; p = strstr(p + 1, w))
+        if ((p == l || !isalnum((unsigned char)p[-1])) && !isalnum((unsigned char)p[wl])) return true;
+    return false;
+}
+
+static bool has_any(const char *l, const char *const *phrases)
+{
+    for (int i = 0; phrases[i]; i++)
+        if (strstr(l, phrases[i])) return true;
     return false;
 }
 
 /* A call to follow the outlet elsewhere: "Follow us on Twitter",
  * "Siguenos en Telegram, Instagram ...", "download our apps for iOS and
- * Android". A platform named beside words that address the reader. */
-static bool social_call(const char *s, size_t n)
+ * Android". A platform named beside words that address the reader. l is
+ * the line lower-cased. */
+static bool social_call(const char *l)
 {
     static const char *const platforms[] = {"twitter", "facebook", "instagram", "telegram", "youtube",
                                             "whatsapp", "tiktok", "linkedin", "google play", "app store",
@@ -233,18 +247,15 @@ static bool social_call(const char *s, size_t n)
                                         "notre application", "t\xC3\xA9l\xC3\xA9" "chargez", "seguici",
                                         "siga-nos", NULL};
     bool platform = false;
-    for (int i = 0; platforms[i] && !platform; i++) platform = ci_word(s, n, platforms[i]);
+    for (int i = 0; platforms[i] && !platform; i++) platform = has_word(l, platforms[i]);
     if (!platform) return false;
-    if (ci_starts(s, n, "follow ")) return true;
-    for (int i = 0; calls[i]; i++)
-        if (ci_contains(s, n, calls[i])) return true;
-    return false;
+    return !strncmp(l, "follow ", 7) || has_any(l, calls);
 }
 
 /* The notices a publisher sets around its articles: reprint rights,
  * paywall prompts, affiliate and advertising disclosures, disclaimers.
- * Phrases that only such notices use. */
-static bool notice_line(const char *s, size_t n)
+ * Phrases that only such notices use. l is the line lower-cased. */
+static bool notice_line(const char *l)
 {
     static const char *const phrases[] = {
         /* rights */
@@ -256,15 +267,13 @@ static bool notice_line(const char *s, size_t n)
         "bereits abonnent", "nicht eingeloggt", "you are not logged in",
         /* disclosures */
         "affiliate link", "affiliate-link", "provisions-link", "provisionslink", "advertising disclosure",
-        "advertiser disclosure", "contains references to products", "we may earn a commission",
-        "may earn a commission", "enth\xC3\xA4lt werbung", "advertising disclaimer",
+        "advertiser disclosure", "contains references to products", "may earn a commission",
+        "enth\xC3\xA4lt werbung", "advertising disclaimer",
         /* disclaimers */
         "not necessarily reflect", "do not necessarily represent", "does not necessarily represent",
         "nicht notwendigerweise die", "gibt die meinung des autors", "no necesariamente reflej",
         "not offer medical advice", "not intended as medical advice", NULL};
-    for (int i = 0; phrases[i]; i++)
-        if (ci_contains(s, n, phrases[i])) return true;
-    return false;
+    return has_any(l, phrases);
 }
 
 static bool all_caps(const char *s, size_t n)
@@ -600,8 +609,11 @@ clean_line_kind clean_classify_line(const char *s, size_t n)
             (words <= 20 && (ci_starts(s, n, "subscribe") || ci_contains(s, n, "subscribe to our") ||
                              ci_contains(s, n, "subscribe now"))))
             return LINE_NEWSLETTER;
-        if (social_call(s, n)) return LINE_SOCIAL;
-        if (notice_line(s, n)) return LINE_BOILER;
+        char low[1024];
+        if (lower_copy(s, n, low, sizeof low)) {
+            if (social_call(low)) return LINE_SOCIAL;
+            if (notice_line(low)) return LINE_BOILER;
+        }
         if (words <= 30 && (ci_contains(s, n, "cookies") || ci_contains(s, n, "cookie policy")) &&
             (ci_contains(s, n, "accept") || ci_contains(s, n, "consent") || ci_contains(s, n, "we use") ||
              ci_contains(s, n, "this site uses") || ci_contains(s, n, "browsing")))
