@@ -698,3 +698,47 @@ TEST(clean_publisher_notices)
     CHECK(strstr(r.text, "necessarily") == NULL);
     arena_free(&a);
 }
+
+/* The structure of real pages: an article split into deeply nested
+ * sibling sections, a standfirst in the header, a label over a list of
+ * tags; ruby readings, a <noscript> left open. */
+#define NEST(x) "<div class=\"w\"><div class=\"w\"><div class=\"w\"><div class=\"w\">" x "</div></div></div></div>"
+TEST(clean_html_page_structure)
+{
+    const char *p =
+        "<html><head><title>Harbour expands - Gazette</title></head><body>"
+        "<div class=\"page\"><header><h1>Harbour expands</h1>"
+        "<p>The port will double its capacity by 2030, the city council decided.</p>"
+        "<span class=\"byline\">By Ann Writer</span></header>"
+        "<div class=\"sections\">"
+        NEST("<p>The harbour of the city will get two new quays and a larger container yard, the council "
+             "decided on Monday after a debate of several hours.</p>")
+        NEST("<p>Shipping companies had asked for more room for years, and the port authority said that the "
+             "work, which starts in spring, would take four years.</p>")
+        NEST("<p>Residents near the docks, who fear more traffic, will be heard at a public meeting in "
+             "March, the mayor said on Tuesday evening.</p>")
+        "</div>"
+        "<p>Themen im Artikel</p><ul><li><a href=\"/t/port\">Port</a></li><li><a href=\"/t/city\">City</a></li></ul>"
+        "</div></body></html>";
+    arena a;
+    arena_init(&a);
+    clean_result r;
+    REQUIRE(clean_html(&a, p, strlen(p), NULL, NULL, &r) == 0);
+    CHECK(strstr(r.text, "two new quays") != NULL);
+    CHECK(strstr(r.text, "take four years") != NULL);
+    CHECK(strstr(r.text, "public meeting in March") != NULL);
+    CHECK(strstr(r.text, "double its capacity") != NULL); /* the standfirst */
+    CHECK(strstr(r.text, "Themen im Artikel") == NULL);
+
+    const char *q = "<html><body><noscript><div id=\"nojs\"></noscript><div><p>"
+                    "\xE5\xAD\x90<ruby>\xE6\xB3\x95<rt>\xE3\x81\xBB\xE3\x81\x86</rt></ruby>"
+                    "\xE5\xBE\x8B\xE3\x81\x8C\xE3\x81\xA7\xE3\x81\x8D\xE3\x81\xBE\xE3\x81\x97\xE3\x81\x9F\xE3\x80\x82 "
+                    "The new law on the protection of children was passed by parliament on Friday, and it comes "
+                    "into force next year, the ministry said.</p></div></body></html>";
+    REQUIRE(clean_html(&a, q, strlen(q), NULL, NULL, &r) == 0);
+    CHECK(strstr(r.text, "The new law on the protection of children") != NULL);
+    CHECK(strstr(r.text, "\xE5\xAD\x90\xE6\xB3\x95\xE5\xBE\x8B") != NULL); /* no reading, no break */
+    CHECK(strstr(r.text, "\xE3\x81\xBB\xE3\x81\x86") == NULL);
+    arena_free(&a);
+}
+#undef NEST
