@@ -176,6 +176,19 @@ int cmd_story(cli *c, int argc, char **argv)
                     printf("%s\n", cli_reset(c));
                 }
             }
+            json_t *moved = json_object_get(why, "moved");
+            if (moved) {
+                if (json_number_value(json_object_get(moved, "score")) >= 1.0)
+                    printf("    %sleft story %lld, where it no longer fit (%.2f), when %s came%s\n", cli_dim(c),
+                           (long long)json_integer_value(json_object_get(moved, "from")),
+                           json_number_value(json_object_get(moved, "before")), cli_str(moved, "by", "?"),
+                           cli_reset(c));
+                else
+                    printf("    %smoved from story %lld (%.2f there) when %s came: %.2f here%s\n", cli_dim(c),
+                           (long long)json_integer_value(json_object_get(moved, "from")),
+                           json_number_value(json_object_get(moved, "before")), cli_str(moved, "by", "?"),
+                           json_number_value(json_object_get(moved, "score")), cli_reset(c));
+            }
         }
         buf rec = BUF_INIT; /* summary, facts, quotes, what each outlet adds, timeline */
         reconcile_render(s, c->color, 80, &rec);

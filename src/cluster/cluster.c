@@ -32,7 +32,7 @@
 #include "cluster.h"
 #include "util/util.h"
 
-enum { STORYLINE_SCAN = 256, STORYLINE_TERMS = 24, STORYLINE_SCORED = 24, NO_WEEK = 0x7fffffff, LOG_TABLE = 4096 };
+enum { RECENT = 2048, STORYLINE_SCAN = 256, STORYLINE_TERMS = 24, STORYLINE_SCORED = 24, NO_WEEK = 0x7fffffff, LOG_TABLE = 4096 };
 
 /* Documents assumed to lack every term (see idf()). */
 #define IDF_PRIOR 100.0
@@ -52,7 +52,9 @@ void cluster_params_default(cluster_params *p)
     p->index_terms = 64;
     p->centroid_terms = 400;
     p->soft_gap_days = 60;
-    p->soft_factor = 0.5;
+    p->soft_factor = 0.1;
+    p->weak_band = 0.10;
+    p->move_margin = 0.15;
 }
 
 /* ---- Containers ------------------------------------------------------------- */
@@ -132,12 +134,25 @@ static void kmap_free(kmap *m)
     memset(m, 0, sizeof *m);
 }
 
+/* A recent article, kept to re-examine its place when a better story for
+ * it forms after it came (see cluster_engine_add). */
+typedef struct recent {
+    cluster_doc d;   /* its weighed vector (f owned here, keys dropped) */
+    uint32_t story;
+    float attach;    /* its score when it joined; for a story's first member,
+                        the score of the second; 1 for a copy */
+} recent;
+
 typedef struct story {
     centry *c;
     uint32_t n, cap;
     int32_t first, last;
-    int32_t soft_first, soft_last; /* span of the members' inferred days */
-    bool soft_strong;              /* one of them was inferred with high confidence */
+    int32_t soft_day;  /* the inferred day of the member surest of it */
+    float soft_conf;   /* and its confidence */
+    int64_t soft_art;  /* that member */
+    int32_t soft_day2; /* the runner-up's, for the story without that member */
+    float soft_conf2;
+    uint32_t creator_slot; /* the ring slot of the member that started it */
     uint32_t n_docs;
     uint32_t storyline;
     int32_t posted_week;      /* the week its terms were last posted under */
@@ -169,6 +184,8 @@ struct cluster_engine {
     uint32_t *dfv;    /* document frequency per term number */
     uint32_t n_terms, cap_terms;
     double log_df[LOG_TABLE]; /* log(df + 0.5) */
+    struct recent *ring; /* the last RECENT articles, for re-examination */
+    uint32_t ring_n, ring_head;
 };
 
 cluster_engine *cluster_engine_new(const cluster_params *p)
@@ -198,6 +215,8 @@ void cluster_engine_free(cluster_engine *e)
     free(e->seen);
     free(e->pos);
     free(e->dfv);
+    for (uint32_t i = 0; i < e->ring_n; i++) free(e->ring[i].d.f);
+    free(e->ring);
     kmap_free(&e->df);
     kmap_free(&e->index);
     kmap_free(&e->lines);
@@ -304,7 +323,8 @@ static story *story_get(cluster_engine *e, uint32_t id, bool create)
         }
         for (uint32_t k = e->n_stories + 1; k <= id; k++) {
             e->stories[k].first = e->stories[k].last = CLUSTER_NO_DAY;
-            e->stories[k].soft_first = e->stories[k].soft_last = CLUSTER_NO_DAY;
+            e->stories[k].soft_day = e->stories[k].soft_day2 = CLUSTER_NO_DAY;
+            e->stories[k].creator_slot = UINT32_MAX;
             e->stories[k].posted_week = NO_WEEK;
         }
         e->n_stories = id;
@@ -485,18 +505,22 @@ static int centroid_add(cluster_engine *e, story *s, const cluster_doc *d)
 }
 
 /* The time factor between a day and a story's span: 1 within the slack,
- * then an exponential decay; 0 beyond the window. */
+ * then an exponential decay; 0 beyond the window.
+ *
+ * Without a day from metadata on both sides, the days inferred from the
+ * text weigh by their confidence (c, c' in 0..1): far apart (more than
+ * soft_gap_days), the score is multiplied by 1 - (1 - soft_factor) c c';
+ * within the slack, by 1 + soft_boost c c'. A weak inference moves the
+ * score a little, two sure ones a lot, and an undated side not at all. */
 static double time_factor(const cluster_params *p, const cluster_doc *d, const story *s)
 {
     int32_t day = d->day;
     if (day == CLUSTER_NO_DAY || s->first == CLUSTER_NO_DAY) {
-        /* Days inferred from the text only: far apart, they weigh against
-         * the match, without ruling it out. */
         int32_t sd = d->soft_day;
-        if (sd == CLUSTER_NO_DAY || s->soft_first == CLUSTER_NO_DAY || !(d->soft_strong || s->soft_strong))
-            return 1.0;
-        int32_t gap = sd < s->soft_first ? s->soft_first - sd : sd > s->soft_last ? sd - s->soft_last : 0;
-        return gap > p->soft_gap_days ? p->soft_factor : 1.0;
+        if (sd == CLUSTER_NO_DAY || s->soft_day == CLUSTER_NO_DAY) return 1.0;
+        int32_t gap = sd > s->soft_day ? sd - s->soft_day : s->soft_day - sd;
+        if (gap <= p->soft_gap_days) return 1.0;
+        return 1.0 - (1.0 - p->soft_factor) * d->soft_conf * s->soft_conf;
     }
     int32_t dist = day < s->first ? s->first - day : day > s->last ? day - s->last : 0;
     if (dist > p->window_days) return 0.0;
@@ -646,10 +670,21 @@ static void story_touch(cluster_engine *e, story *s, const cluster_doc *d, doubl
         if (s->last == CLUSTER_NO_DAY || d->day > s->last) s->last = d->day;
         if (e->max_day == CLUSTER_NO_DAY || d->day > e->max_day) e->max_day = d->day;
     }
+    /* The story's inferred day is its surest member's (the earlier day
+     * on a tie), so it does not depend on the order members came in. */
     if (d->soft_day != CLUSTER_NO_DAY) {
-        if (s->soft_first == CLUSTER_NO_DAY || d->soft_day < s->soft_first) s->soft_first = d->soft_day;
-        if (s->soft_last == CLUSTER_NO_DAY || d->soft_day > s->soft_last) s->soft_last = d->soft_day;
-        if (d->soft_strong) s->soft_strong = true;
+        if (s->soft_day == CLUSTER_NO_DAY || d->soft_conf > s->soft_conf ||
+            (d->soft_conf == s->soft_conf && d->soft_day < s->soft_day)) {
+            s->soft_day2 = s->soft_day;
+            s->soft_conf2 = s->soft_conf;
+            s->soft_day = d->soft_day;
+            s->soft_conf = d->soft_conf;
+            s->soft_art = d->article;
+        } else if (s->soft_day2 == CLUSTER_NO_DAY || d->soft_conf > s->soft_conf2 ||
+                   (d->soft_conf == s->soft_conf2 && d->soft_day < s->soft_day2)) {
+            s->soft_day2 = d->soft_day;
+            s->soft_conf2 = d->soft_conf;
+        }
     }
     s->n_docs++;
     if (s->central == 0 || centrality > s->central_score ||
@@ -664,7 +699,34 @@ static void story_touch(cluster_engine *e, story *s, const cluster_doc *d, doubl
     }
 }
 
-static int put_weighted(cluster_engine *e, const cluster_doc *d, const float *w, uint32_t story_id)
+/* Keeps d in the ring of recent articles, as a member of story_id. */
+static int ring_push(cluster_engine *e, const cluster_doc *d, uint32_t story_id, double attach, uint32_t *slot)
+{
+    if (!e->ring) {
+        e->ring = calloc(RECENT, sizeof *e->ring);
+        if (!e->ring) return ACCORD_ENOMEM;
+    }
+    cluster_feature *f = malloc((d->n ? d->n : 1) * sizeof *f);
+    if (!f) return ACCORD_ENOMEM;
+    for (size_t i = 0; i < d->n; i++) {
+        f[i] = d->f[i];
+        f[i].key = NULL; /* the keys live in the caller's arena */
+    }
+    uint32_t at = e->ring_head;
+    recent *r = &e->ring[at];
+    if (e->ring_n == RECENT) free(r->d.f);
+    else e->ring_n++;
+    r->d = *d;
+    r->d.f = f;
+    r->d.headline = NULL;
+    r->story = story_id;
+    r->attach = (float)attach;
+    e->ring_head = (at + 1) % RECENT;
+    *slot = at;
+    return 0;
+}
+
+static int put_weighted(cluster_engine *e, const cluster_doc *d, const float *w, uint32_t story_id, double attach)
 {
     story *s = story_get(e, story_id, true);
     if (!s) return ACCORD_ENOMEM;
@@ -676,16 +738,179 @@ static int put_weighted(cluster_engine *e, const cluster_doc *d, const float *w,
     similarity(e, d, w, s, cos, NULL);
     spaces_present(d, present);
     story_touch(e, s, d, mix(&e->p, present, cos));
+    /* The first member's attachment is the second one's score: the link
+     * between the two is only as strong as that. */
+    if (s->n_docs == 2 && s->creator_slot != UINT32_MAX && s->creator_slot < e->ring_n &&
+        e->ring[s->creator_slot].story == story_id && attach < e->ring[s->creator_slot].attach)
+        e->ring[s->creator_slot].attach = (float)attach;
+    uint32_t slot;
+    rc = ring_push(e, d, story_id, s->n_docs == 1 ? 1.0 : attach, &slot);
+    if (rc) return rc;
+    if (s->n_docs == 1) s->creator_slot = slot;
     return story_post(e, story_id);
 }
 
-int cluster_engine_put(cluster_engine *e, const cluster_doc *d, uint32_t story_id)
+int cluster_engine_put(cluster_engine *e, const cluster_doc *d, uint32_t story_id, double score)
 {
     float *w = malloc((d->n ? d->n : 1) * sizeof *w);
     if (!w) return ACCORD_ENOMEM;
     doc_tfidf(e, d, w);
-    int rc = put_weighted(e, d, w, story_id);
+    int rc = put_weighted(e, d, w, story_id, score);
     free(w);
+    return rc;
+}
+
+/* ---- Re-examining recent members ------------------------------------------------- */
+
+/* The mixed score of a member against its own story without it: the
+ * centroid less the member's vector, and the story's inferred day without
+ * the member's own. */
+static double score_without(const cluster_engine *e, const cluster_doc *d, const float *w, const story *s)
+{
+    double dot[CLUSTER_SPACES] = {0}, norm[CLUSTER_SPACES] = {0};
+    size_t i = 0;
+    for (uint32_t j = 0; j < s->n; j++) {
+        while (i < d->n && d->f[i].term < s->c[j].term) i++;
+        bool mine = i < d->n && d->f[i].term == s->c[j].term;
+        double cw = s->c[j].w - (mine ? d->f[i].weight : 0.0f);
+        if (cw <= 1e-6) continue;
+        double x = cw * idf(e, s->c[j].tid);
+        norm[s->c[j].space] += x * x;
+        if (mine) dot[s->c[j].space] += (double)w[i] * x;
+    }
+    double cos[CLUSTER_SPACES];
+    for (int k = 0; k < CLUSTER_SPACES; k++) cos[k] = norm[k] > 0 ? dot[k] / sqrt(norm[k]) : 0;
+    bool present[CLUSTER_SPACES];
+    spaces_present(d, present);
+    story rest = *s;
+    if (s->soft_art == d->article) {
+        rest.soft_day = s->soft_day2;
+        rest.soft_conf = s->soft_conf2;
+    }
+    return mix(&e->p, present, cos) * time_factor(&e->p, d, &rest);
+}
+
+static double time_without(const cluster_engine *e, const cluster_doc *d, const story *s)
+{
+    story rest = *s;
+    if (s->soft_art == d->article) {
+        rest.soft_day = s->soft_day2;
+        rest.soft_conf = s->soft_conf2;
+    }
+    return time_factor(&e->p, d, &rest);
+}
+
+static double score_with(const cluster_engine *e, const cluster_doc *d, const float *w, const story *s)
+{
+    double cos[CLUSTER_SPACES];
+    bool present[CLUSTER_SPACES];
+    similarity(e, d, w, s, cos, NULL);
+    spaces_present(d, present);
+    return mix(&e->p, present, cos) * time_factor(&e->p, d, s);
+}
+
+/* Takes a member out of a story: its vector off the centroid; the span
+ * and the label stay until the store rewrites them. */
+static void story_remove(story *s, const cluster_doc *d)
+{
+    size_t i = 0, n = 0;
+    for (uint32_t j = 0; j < s->n; j++) {
+        while (i < d->n && d->f[i].term < s->c[j].term) i++;
+        centry c = s->c[j];
+        if (i < d->n && d->f[i].term == c.term) c.w -= d->f[i].weight;
+        if (c.w > 1e-6f) s->c[n++] = c;
+    }
+    s->n = (uint32_t)n;
+    s->n_docs--;
+    if (s->central == d->article) {
+        s->central = 0;
+        s->central_score = -1;
+    }
+    if (s->central_titled == d->article) {
+        s->central_titled = 0;
+        s->central_titled_score = -1;
+    }
+    if (s->soft_art == d->article) {
+        s->soft_day = s->soft_day2;
+        s->soft_conf = s->soft_conf2;
+        s->soft_art = 0;
+        s->soft_day2 = CLUSTER_NO_DAY;
+        s->soft_conf2 = 0;
+    }
+}
+
+/* After an article joined or started story t: recent members of the other
+ * stories it was compared with that joined them only weakly move to t
+ * when they now fit t clearly better than the rest of their own story.
+ * This is how an early, marginal decision is mended once the story it
+ * belonged to forms (the outcome then depends less on arrival order).
+ * Only these moves ever change a member's story; ids never change. */
+static int reexamine(cluster_engine *e, const cluster_doc *x, uint32_t t, const uint32_t *ids, size_t n_cand,
+                     cluster_match *out)
+{
+    if (!e->ring_n) return 0;
+    if (++e->stamp == 0) {
+        memset(e->seen, 0, e->cap_stories * sizeof *e->seen);
+        e->stamp = 1;
+    }
+    for (size_t i = 0; i < n_cand; i++)
+        if (ids[i] != t) e->seen[ids[i]] = e->stamp;
+    double weak = e->p.threshold + e->p.weak_band;
+    int rc = 0;
+    for (int pass = 0; pass < 2 && rc == 0; pass++) {
+        int before = out->n_moves;
+        for (uint32_t k = 0; k < e->ring_n && out->n_moves < CLUSTER_MAX_MOVES; k++) {
+            /* Oldest first. */
+            recent *r = &e->ring[(e->ring_head + RECENT - e->ring_n + k) % RECENT];
+            bool mine = r->story == t;
+            if (r->story > e->n_stories || (!mine && e->seen[r->story] != e->stamp)) continue;
+            if (r->d.article == x->article) continue;
+            story *s = &e->stories[r->story];
+            bool alone = s->n_docs < 2;
+            if (alone && mine) continue;
+            if (!alone && r->attach >= weak) continue;
+            float *w = malloc((r->d.n ? r->d.n : 1) * sizeof *w);
+            if (!w) return ACCORD_ENOMEM;
+            doc_tfidf(e, &r->d, w);
+            double own = score_without(e, &r->d, w, s);
+            uint32_t to = 0;
+            double there = 0;
+            if (mine) {
+                /* The new article changed its story: a weak member that
+                 * no longer fits the rest of it starts a story again. */
+                if (own < e->p.threshold && time_without(e, &r->d, s) < 1.0) to = e->n_stories + 1;
+                there = 1.0;
+            } else {
+                there = score_with(e, &r->d, w, &e->stories[t]);
+                if (there >= e->p.threshold && there >= own + e->p.move_margin) to = t;
+            }
+            if (to) {
+                story_remove(s, &r->d);
+                if (s->n_docs == 0) cluster_engine_set_storyline(e, r->story, 0); /* absorbed */
+                cluster_move *mv = &out->moves[out->n_moves++];
+                *mv = (cluster_move){r->d.article, r->story, to, there, own};
+                story *dest = story_get(e, to, true);
+                if (!dest) rc = ACCORD_ENOMEM;
+                if (rc == 0) {
+                    r->story = to;
+                    r->attach = (float)there;
+                    rc = centroid_add(e, dest, &r->d);
+                }
+                if (rc == 0) {
+                    double cos[CLUSTER_SPACES];
+                    bool present[CLUSTER_SPACES];
+                    similarity(e, &r->d, w, dest, cos, NULL);
+                    spaces_present(&r->d, present);
+                    story_touch(e, dest, &r->d, mix(&e->p, present, cos));
+                    if (dest->n_docs == 1) dest->creator_slot = (uint32_t)(r - e->ring);
+                    rc = story_post(e, to);
+                }
+            }
+            free(w);
+            if (rc) break;
+        }
+        if (out->n_moves == before) break;
+    }
     return rc;
 }
 
@@ -709,6 +934,8 @@ int cluster_engine_add(cluster_engine *e, arena *a, const cluster_doc *d, uint32
     doc_tfidf(e, d, w);
     uint32_t best = 0;
     double best_score = -1, best_cos[CLUSTER_SPACES] = {0}, best_time = 0;
+    uint32_t *cand_ids = NULL;
+    size_t n_cand = 0;
 
     if (copy_of_story && copy_of_story <= e->n_stories) {
         best = copy_of_story;
@@ -736,8 +963,9 @@ int cluster_engine_add(cluster_engine *e, arena *a, const cluster_doc *d, uint32
                 if (d->n) memcpy(best_contrib, contrib, d->n * sizeof *contrib);
             }
         }
-        free(c);
         if (best_score < e->p.threshold) best = 0;
+        cand_ids = c;
+        n_cand = n;
     }
     if (best) {
         out->story = best;
@@ -746,7 +974,10 @@ int cluster_engine_add(cluster_engine *e, arena *a, const cluster_doc *d, uint32
         out->time = best_time;
         /* The features that weighed most in the match. */
         ranked *r = arena_alloc(a, (d->n ? d->n : 1) * sizeof *r);
-        if (!r) return ACCORD_ENOMEM;
+        if (!r) {
+            free(cand_ids);
+            return ACCORD_ENOMEM;
+        }
         size_t m = 0;
         for (size_t i = 0; i < d->n; i++)
             if (best_contrib[i] > 0)
@@ -761,7 +992,10 @@ int cluster_engine_add(cluster_engine *e, arena *a, const cluster_doc *d, uint32
         out->time = 1.0;
         for (int k = 0; k < CLUSTER_SPACES; k++) out->space[k] = present[k] ? 1.0 : 0.0;
     }
-    return put_weighted(e, d, w, out->story);
+    int rc = put_weighted(e, d, w, out->story, out->copy ? 1.0 : out->score);
+    if (rc == 0) rc = reexamine(e, d, out->story, cand_ids, n_cand, out);
+    free(cand_ids);
+    return rc;
 }
 
 /* ---- Storylines ---------------------------------------------------------------------- */

@@ -23,17 +23,21 @@
  *     The best story at or above the threshold takes the article; else the
  *     article starts a story. A copy (the copy index knows its original)
  *     joins its original's story directly.
- *  4. Storylines. A story that is alone in its storyline looks, with the
+ *  5. Second looks. After each article, weak members of the stories it
+ *     was compared with (and lone articles) among the last few thousand
+ *     move to its story when they fit it clearly better; a weak member of
+ *     its story that no longer fits starts its own. Each move is recorded.
+ *  6. Storylines. A story that is alone in its storyline looks, with the
  *     same index but no time limit and a looser threshold on names and
  *     heavy terms, for a storyline to join.
  *
- * Ids are stable: a story keeps its id for ever, articles are only ever
- * added to it, and a new article never moves an old one. The batch
+ * Ids are stable: a story keeps its id for ever and ids are never reused;
+ * an article changes story only by a recorded second look. The batch
  * re-clustering (cluster_recluster) runs the same algorithm over every
  * article in date order and keeps an old id for each new story that holds
  * most of an old story's articles; it reports what moved.
  *
- * The stage keeps its state in its own tables (migration 5) and mirrors
+ * The stage keeps its state in its own tables (migrations 5 and 6) and mirrors
  * the active part in memory for speed; the memory is checked against a
  * sequence number in the store before each article and reloaded when
  * another writer or a rolled-back transaction changed the tables. */
@@ -67,7 +71,9 @@ typedef struct cluster_params {
     int index_terms;             /* a story's heaviest terms it is indexed under */
     int centroid_terms;          /* terms kept in a story centroid */
     int soft_gap_days;           /* inferred days further apart than this... */
-    double soft_factor;          /* ...multiply the score by this */
+    double soft_factor;          /* ...multiply the score by down to this (both sure of their day) */
+    double weak_band;            /* a member that joined below threshold + this may move... */
+    double move_margin;          /* ...to a story it fits better by this much */
 } cluster_params;
 
 /* The settings used everywhere (ingest, recluster, eval, bench). */
@@ -87,7 +93,7 @@ typedef struct cluster_doc {
     int64_t article;          /* the article's integer key */
     int32_t day;              /* its day from metadata, or CLUSTER_NO_DAY */
     int32_t soft_day;         /* its event day inferred from the text alone, or CLUSTER_NO_DAY */
-    bool soft_strong;         /* soft_day was inferred with high confidence */
+    float soft_conf;          /* the confidence of soft_day, 0..1 */
     cluster_feature *f;       /* sorted by term, distinct */
     size_t n;
     const char *headline;     /* title, else its most central sentence (arena) */
@@ -103,6 +109,16 @@ int cluster_features(arena *a, text_stemmer *stem, const char *title, const text
 
 typedef struct cluster_engine cluster_engine;
 
+/* An earlier article that moved to the new article's story. */
+typedef struct cluster_move {
+    int64_t article;
+    uint32_t from, to;
+    double score;  /* its score with the story it moved to */
+    double before; /* and with the rest of the story it left */
+} cluster_move;
+
+enum { CLUSTER_MAX_MOVES = 8 };
+
 /* Why an article belongs to its story. */
 typedef struct cluster_match {
     uint32_t story;                    /* story id (1-based) */
@@ -113,6 +129,8 @@ typedef struct cluster_match {
     double time;                       /* the time factor */
     const char *matched[8];            /* keys that weighed most in the score (arena) */
     int n_matched;
+    cluster_move moves[CLUSTER_MAX_MOVES]; /* earlier articles this one drew to its story */
+    int n_moves;
 } cluster_match;
 
 cluster_engine *cluster_engine_new(const cluster_params *p);
@@ -128,9 +146,10 @@ void cluster_engine_weigh(const cluster_engine *e, cluster_doc *d);
  * copy_of_story (0: none) forces the story of the original. 0 or ENOMEM. */
 int cluster_engine_add(cluster_engine *e, arena *a, const cluster_doc *d, uint32_t copy_of_story,
                        cluster_match *out);
-/* Adds an already weighed article to a known story (reloading, copies).
- * Creates the story (with that id) when it does not exist yet. */
-int cluster_engine_put(cluster_engine *e, const cluster_doc *d, uint32_t story);
+/* Adds an already weighed article to a known story (reloading, copies),
+ * with the score it joined with (1 when it started the story or is a
+ * copy). Creates the story (with that id) when it does not exist yet. */
+int cluster_engine_put(cluster_engine *e, const cluster_doc *d, uint32_t story, double score);
 /* The number of stories (the highest id). */
 uint32_t cluster_engine_n_stories(const cluster_engine *e);
 /* The number of articles added. */
@@ -174,8 +193,9 @@ int32_t cluster_day_of(const char *event_date, const char *published, const char
  * CLUSTER_NO_DAY when it has none (see docs/CLUSTERING.md). */
 int32_t cluster_event_day(const char *published, const char *event_date);
 /* The event day inferred from the text alone, when its confidence is high
- * enough to weigh softly against far-apart matches; else CLUSTER_NO_DAY. */
-int32_t cluster_soft_day(const char *event_date, double confidence, bool *strong);
+ * enough to weigh softly for or against a match; else CLUSTER_NO_DAY.
+ * *conf gets the confidence it weighs with. */
+int32_t cluster_soft_day(const char *event_date, double confidence, float *conf);
 
 /* Opens / closes the stage's state in db->cluster_state. */
 int cluster_open(struct accord *db);

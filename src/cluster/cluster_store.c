@@ -26,9 +26,7 @@
 #include "util/util.h"
 
 /* Event days inferred from the text count (softly) from this confidence. */
-#define SOFT_CONFIDENCE 0.5
-/* ...and weigh only when one side of a match was inferred with this. */
-#define STRONG_CONFIDENCE 0.8
+#define SOFT_CONFIDENCE 0.3
 
 typedef struct cluster_state {
     cluster_engine *e;
@@ -93,10 +91,11 @@ int32_t cluster_day_of(const char *event_date, const char *published, const char
  * the date a file was given with (often a crawl date) are shown but do
  * not keep stories apart: measured on ECB+, gating on them split more
  * stories than it separated, and a wrong year splits a story for good. */
-int32_t cluster_soft_day(const char *event_date, double confidence, bool *strong)
+int32_t cluster_soft_day(const char *event_date, double confidence, float *conf)
 {
-    *strong = confidence >= STRONG_CONFIDENCE;
-    return confidence >= SOFT_CONFIDENCE ? cluster_day_of(event_date, NULL, NULL) : CLUSTER_NO_DAY;
+    int32_t day = confidence >= SOFT_CONFIDENCE ? cluster_day_of(event_date, NULL, NULL) : CLUSTER_NO_DAY;
+    *conf = day == CLUSTER_NO_DAY ? 0.0f : confidence > 1 ? 1.0f : (float)confidence;
+    return day;
 }
 
 int32_t cluster_event_day(const char *published, const char *event_date)
@@ -120,7 +119,7 @@ static int load_engine(store *st, cluster_state *cs)
         cluster_engine_free(e);
         return db_fail(st, "reading the state");
     }
-    sqlite3_stmt *s = store_prepare(st, "SELECT sa.article, sa.story, sa.day, sa.vector, sa.has_title, sa.soft_day, sa.soft_strong "
+    sqlite3_stmt *s = store_prepare(st, "SELECT sa.article, sa.story, sa.day, sa.vector, sa.has_title, sa.soft_day, sa.soft_conf, sa.score "
                                         "FROM story_articles sa ORDER BY sa.seq");
     if (!s) {
         cluster_engine_free(e);
@@ -136,10 +135,10 @@ static int load_engine(store *st, cluster_state *cs)
         d.day = sqlite3_column_type(s, 2) == SQLITE_NULL ? CLUSTER_NO_DAY : (int32_t)sqlite3_column_int(s, 2);
         d.has_title = sqlite3_column_int(s, 4) != 0;
         d.soft_day = sqlite3_column_type(s, 5) == SQLITE_NULL ? CLUSTER_NO_DAY : (int32_t)sqlite3_column_int(s, 5);
-        d.soft_strong = sqlite3_column_int(s, 6) != 0;
+        d.soft_conf = (float)sqlite3_column_double(s, 6);
         rc = cluster_vector_decode(&a, sqlite3_column_blob(s, 3), (size_t)sqlite3_column_bytes(s, 3), &d);
         if (rc == 0) rc = cluster_engine_count(e, &d);
-        if (rc == 0) rc = cluster_engine_put(e, &d, story);
+        if (rc == 0) rc = cluster_engine_put(e, &d, story, sqlite3_column_double(s, 7));
         arena_reset(&a);
         if (rc) break;
     }
@@ -194,6 +193,25 @@ static int write_story(store *st, cluster_engine *e, uint32_t story)
     int32_t first, last;
     cluster_engine_span(e, story, &first, &last);
     int64_t central = cluster_engine_central(e, story);
+    if (cluster_engine_story_size(e, story) == 0) {
+        /* Its one article moved to another story: the id is not reused. */
+        sqlite3_stmt *d = store_prepare(st, "DELETE FROM stories WHERE id = ?1");
+        if (!d) return db_fail(st, "removing an empty story");
+        sqlite3_bind_int64(d, 1, story);
+        int rc = sqlite3_step(d);
+        sqlite3_reset(d);
+        return rc == SQLITE_DONE ? 0 : db_fail(st, "removing an empty story");
+    }
+    if (!central) {
+        /* Its label article moved to another story: the best-fitting
+         * member that is left labels it. */
+        sqlite3_stmt *c = store_prepare(st, "SELECT article FROM story_articles WHERE story = ?1 "
+                                            "ORDER BY created DESC, score DESC, article LIMIT 1");
+        if (!c) return db_fail(st, "reading story members");
+        sqlite3_bind_int64(c, 1, story);
+        if (sqlite3_step(c) == SQLITE_ROW) central = sqlite3_column_int64(c, 0);
+        sqlite3_reset(c);
+    }
     sqlite3_stmt *s = store_prepare(
         st, "INSERT INTO stories(id, storyline, first_day, last_day, label_article, label, n_articles, "
             "n_distinct) VALUES (?1, ?2, ?3, ?4, ?5, (SELECT headline FROM story_articles WHERE article = ?5), "
@@ -223,7 +241,7 @@ static int write_assignment(store *st, int64_t seq, const cluster_doc *d, const 
     cluster_vector_encode(d, v);
     sqlite3_stmt *s = store_prepare(
         st, "INSERT INTO story_articles(article, story, seq, day, score, created, copy_of, why, headline, "
-            "has_title, vector, soft_day, soft_strong) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+            "has_title, vector, soft_day, soft_conf) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
     if (!s) {
         free(v);
         return db_fail(st, "storing a story member");
@@ -240,7 +258,7 @@ static int write_assignment(store *st, int64_t seq, const cluster_doc *d, const 
     sqlite3_bind_int(s, 10, d->has_title);
     sqlite3_bind_blob(s, 11, v, (int)vn, SQLITE_TRANSIENT);
     bind_day(s, 12, d->soft_day);
-    sqlite3_bind_int(s, 13, d->soft_strong);
+    sqlite3_bind_double(s, 13, d->soft_conf);
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
     free(v);
@@ -255,6 +273,26 @@ static int set_seq(store *st, int64_t seq)
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
     return rc == SQLITE_DONE ? 0 : db_fail(st, "updating the state");
+}
+
+/* Records that an earlier article moved to another story: its row says
+ * where it came from, which article drew it, and both scores. */
+static int write_move(store *st, const cluster_move *mv, int64_t by)
+{
+    sqlite3_stmt *s = store_prepare(
+        st, "UPDATE story_articles SET story = ?2, score = ?3, why = json_set(coalesce(why, '{}'), '$.moved', "
+            "json_object('from', ?4, 'by', (SELECT id FROM articles WHERE rowid = ?5), 'score', ?3, "
+            "'before', ?6)) WHERE article = ?1");
+    if (!s) return db_fail(st, "moving a story member");
+    sqlite3_bind_int64(s, 1, mv->article);
+    sqlite3_bind_int64(s, 2, mv->to);
+    sqlite3_bind_double(s, 3, round(mv->score * 1000) / 1000);
+    sqlite3_bind_int64(s, 4, mv->from);
+    sqlite3_bind_int64(s, 5, by);
+    sqlite3_bind_double(s, 6, round(mv->before * 1000) / 1000);
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? 0 : db_fail(st, "moving a story member");
 }
 
 static bool is_power_of_two(uint64_t n)
@@ -297,6 +335,15 @@ static int cluster_doc_store(store *st, cluster_state *cs, arena *a, cluster_doc
     int64_t seq = cs->seq + 1;
     rc = write_assignment(st, seq, d, &m, copy_of, why);
     free(why);
+    for (int i = 0; i < m.n_moves && rc == 0; i++) rc = write_move(st, &m.moves[i], d->article);
+    for (int i = 0; i < m.n_moves && rc == 0; i++) {
+        rc = write_story(st, e, m.moves[i].from);
+        if (rc == 0 && m.moves[i].to != m.story) {
+            /* A member that left to start a story again. */
+            cluster_engine_link(e, m.moves[i].to, &created, &line_score);
+            rc = write_story(st, e, m.moves[i].to);
+        }
+    }
     if (rc == 0) rc = write_story(st, e, m.story);
     if (rc == 0) rc = set_seq(st, seq);
     if (rc == 0) cs->seq = seq;
@@ -345,7 +392,7 @@ int cluster_article(accord *db, const pipeline_article *pa, int64_t copy_of)
     d.article = pa->rowid;
     d.day = cluster_event_day(pa->published, pa->event_date);
     const clean_result *cr = pa->clean;
-    if (d.day == CLUSTER_NO_DAY && cr) d.soft_day = cluster_soft_day(cr->event.value, cr->event.confidence, &d.soft_strong);
+    if (d.day == CLUSTER_NO_DAY && cr) d.soft_day = cluster_soft_day(cr->event.value, cr->event.confidence, &d.soft_conf);
     rc = cluster_doc_store(st, cs, pa->a, &d, copy_of);
     if (rc) drop_engine(cs);
     return rc;
@@ -443,7 +490,7 @@ int cluster_recluster(accord *db, bool dry_run, cluster_recluster_report *rep, c
         b->d.day = b->day;
         if (b->day == CLUSTER_NO_DAY)
             b->d.soft_day = cluster_soft_day((const char *)sqlite3_column_text(s, 4), sqlite3_column_double(s, 6),
-                                             &b->d.soft_strong);
+                                             &b->d.soft_conf);
         n++;
     }
     sqlite3_reset(s);
@@ -474,6 +521,13 @@ int cluster_recluster(accord *db, bool dry_run, cluster_recluster_report *rep, c
             break;
         }
         b->new_story = m.story;
+        /* Earlier articles this one drew into its story (recent ones). */
+        for (int k = 0; k < m.n_moves; k++)
+            for (size_t j = i; j-- > 0;)
+                if (docs[j].article == m.moves[k].article) {
+                    docs[j].new_story = m.moves[k].to;
+                    break;
+                }
         b->why = why_json(&m, copy_id);
         if (!b->why) rc = acc_error(ACCORD_ENOMEM, "out of memory");
     }
@@ -525,7 +579,7 @@ int cluster_recluster(accord *db, bool dry_run, cluster_recluster_report *rep, c
         }
         int64_t next = max_old;
         for (uint32_t k = 1; rc == 0 && k <= n_new; k++)
-            if (!map[k]) {
+            if (!map[k] && cluster_engine_story_size(e, k) > 0) {
                 map[k] = ++next;
                 rep->stories_new++;
             }
@@ -533,7 +587,8 @@ int cluster_recluster(accord *db, bool dry_run, cluster_recluster_report *rep, c
     }
     rep->articles = n;
     rep->stories_before = n_old;
-    rep->stories_after = n_new;
+    rep->stories_after = 0;
+    for (uint32_t k = 1; k <= n_new; k++) rep->stories_after += cluster_engine_story_size(e, k) > 0;
     rep->stories_gone = n_old - rep->stories_kept;
     json_t *moves = json_array();
     for (size_t i = 0; rc == 0 && i < n; i++) {
@@ -575,9 +630,12 @@ int cluster_recluster(accord *db, bool dry_run, cluster_recluster_report *rep, c
         }
         /* Story rows from the members. */
         for (uint32_t k = 1; rc == 0 && k <= n_new; k++) {
+            if (cluster_engine_story_size(e, k) == 0) continue; /* its one article moved */
             int32_t first, last;
             cluster_engine_span(e, k, &first, &last);
             int64_t central = cluster_engine_central(e, k);
+            for (size_t i = 0; !central && i < n; i++)
+                if (docs[i].new_story == k) central = docs[i].article;
             sqlite3_stmt *w = store_prepare(
                 st, "INSERT INTO stories(id, storyline, first_day, last_day, label_article, label, n_articles, "
                     "n_distinct) VALUES (?1, ?2, ?3, ?4, ?5, (SELECT headline FROM story_articles WHERE article = ?5), "

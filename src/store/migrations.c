@@ -175,11 +175,19 @@ static const char m005_cluster[] =
     "CREATE TABLE cluster_state (k INTEGER PRIMARY KEY CHECK (k = 1), seq INTEGER NOT NULL);\n"
     "INSERT INTO cluster_state VALUES (1, 0);\n";
 
+/* The soft day's flag becomes its confidence (0..1): a flag of 1 meant a
+ * confidence of 0.8 or more, 0 one from 0.5. */
+static const char m006_soft_conf[] =
+    "ALTER TABLE story_articles RENAME COLUMN soft_strong TO soft_conf;\n"
+    "UPDATE story_articles SET soft_conf = CASE WHEN soft_conf = 1 THEN 0.8 ELSE 0.5 END "
+    "WHERE soft_day IS NOT NULL;\n";
+
 const store_migration store_migrations[] = {
     {1, "core: articles, versions, full-text index", m001_core},
     {2, "dedup: copy index", m002_dedup},
     {3, "clean: learned boilerplate", m003_clean},
     {4, "extract: entities, quotes, quantities", m004_extract},
     {5, "cluster: stories, storylines", m005_cluster},
+    {6, "cluster: confidence of inferred days", m006_soft_conf},
 };
 const int store_n_migrations = (int)(sizeof store_migrations / sizeof store_migrations[0]);
