@@ -73,13 +73,19 @@ static int refine_story_dates(accord *db, int64_t article)
             break;
         }
         if (!ev.value || (m[i].current && !strcmp(ev.value, m[i].current))) continue;
-        sqlite3_stmt *u = store_prepare(db->st, "UPDATE articles SET event_date = ? WHERE rowid = ?");
+        /* A flagged given date is now measured against the refined date. */
+        sqlite3_stmt *u = store_prepare(
+            db->st, "UPDATE articles SET event_date = ?1, meta = CASE WHEN json_extract(meta, '$.date_flag') "
+                    "IS NOT NULL AND ?3 IS NOT NULL THEN json_set(meta, '$.date_flag', ?3) ELSE meta END "
+                    "WHERE rowid = ?2");
         if (!u) {
             rc = ACCORD_EINTERNAL;
             break;
         }
         sqlite3_bind_text(u, 1, ev.value, -1, SQLITE_TRANSIENT);
         sqlite3_bind_int64(u, 2, m[i].rowid);
+        char *flag = clean_date_flag(&a, m[i].given, ev.value);
+        if (flag) sqlite3_bind_text(u, 3, flag, -1, SQLITE_TRANSIENT);
         if (sqlite3_step(u) != SQLITE_DONE) rc = acc_error(ACCORD_EINTERNAL, "updating an event date");
         sqlite3_reset(u);
     }

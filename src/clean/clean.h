@@ -101,6 +101,11 @@ int clean_event_date_with_peers(arena *a, const char *text, size_t len, const ch
                                 const char *const *peer_days, const double *peer_confidence,
                                 size_t n_peers, clean_date *out);
 
+/* The flag for a given date far from the events reported ("given date
+ * 2025-06-12 is 55 days after the events reported (2025-04-18)"), in a; NULL
+ * when they are a week or less apart or either is not a date. */
+char *clean_date_flag(arena *a, const char *given_date, const char *event_date);
+
 /* The key of a line or sentence for learned boilerplate: the text with case,
  * digits, punctuation and spacing normalised away, hashed. */
 uint64_t clean_fragment_key(const char *s, size_t len);

@@ -134,16 +134,24 @@ int clean_finish(clean_ctx *c, const char *given_date, const clean_date *publish
         long gap = (long)given - evd;
         bool contradicts = inf.day == DATE_NONE || inf.given_score < inf.score - 0.3 ||
                            (out->published.source && strcmp(out->published.source, "header") != 0);
-        if (labs(gap) > 7 && contradicts) {
-            char *msg = arena_alloc(a, 160);
-            if (msg) {
-                snprintf(msg, 160, "given date %s is %ld days %s the events reported (%s)", out->given.value,
-                         labs(gap), gap > 0 ? "after" : "before", out->event.value);
-                out->date_flag = msg;
-            }
-        }
+        if (labs(gap) > 7 && contradicts) out->date_flag = clean_date_flag(a, out->given.value, out->event.value);
     }
     return c->oom ? -1 : 0;
+}
+
+char *clean_date_flag(arena *a, const char *given_date, const char *event_date)
+{
+    if (!given_date || !event_date) return NULL;
+    date_day g = date_parse_iso(given_date, strlen(given_date));
+    date_day ev = date_parse_iso(event_date, strlen(event_date));
+    if (g == DATE_NONE || ev == DATE_NONE) return NULL;
+    long gap = (long)g - ev;
+    if (labs(gap) <= 7) return NULL;
+    char *msg = arena_alloc(a, 160);
+    if (msg)
+        snprintf(msg, 160, "given date %s is %ld days %s the events reported (%s)", given_date, labs(gap),
+                 gap > 0 ? "after" : "before", event_date);
+    return msg;
 }
 
 int clean_event_date_with_peers(arena *a, const char *text, size_t len, const char *given_date,

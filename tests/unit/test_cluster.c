@@ -349,6 +349,14 @@ static void demo_in_order(const int *order, const char *name)
     for (int i = 0; i < 5; i++) CHECK(x.line[i] == x.line[0] && x.line[0] > 0);
     for (int i = 0; i < 5; i++)
         CHECK_STR(x.event[i], strcmp(x.ids[i], "3bdb60a11d8d6c44") ? "2025-04-18" : "2025-12-02");
+    /* File 000's header date is flagged against the date of its events. */
+    char *aj = NULL;
+    REQUIRE(accord_article_json(db, "16b94be4e16100e7", 0, &aj) == 0);
+    json_t *art = json_loads(aj, 0, NULL);
+    free(aj);
+    const char *flag = json_string_value(json_object_get(json_object_get(art, "meta"), "date_flag"));
+    CHECK(flag && strstr(flag, "2025-06-12") && strstr(flag, "(2025-04-18)"));
+    json_decref(art);
     if (test_current_failed) fprintf(stderr, "    (demo order %s)\n", name);
     accord_close(db);
     rm_db(path);
