@@ -809,8 +809,9 @@ static double score_with(const cluster_engine *e, const cluster_doc *d, const fl
     return mix(&e->p, present, cos) * time_factor(&e->p, d, s);
 }
 
-/* Takes a member out of a story: its vector off the centroid; the span
- * and the label stay until the store rewrites them. */
+/* Takes a member out of a story: its vector off the centroid. The span of
+ * metadata days stays as it was (it only ever widens); a label that was the
+ * member's is cleared, and the store names another member. */
 static void story_remove(story *s, const cluster_doc *d)
 {
     size_t i = 0, n = 0;
