@@ -509,9 +509,9 @@ static int centroid_add(cluster_engine *e, story *s, const cluster_doc *d)
  *
  * Without a day from metadata on both sides, the days inferred from the
  * text weigh by their confidence (c, c' in 0..1): far apart (more than
- * soft_gap_days), the score is multiplied by 1 - (1 - soft_factor) c c';
- * within the slack, by 1 + soft_boost c c'. A weak inference moves the
- * score a little, two sure ones a lot, and an undated side not at all. */
+ * soft_gap_days), the score is multiplied by 1 - (1 - soft_factor) c c'.
+ * A weak inference moves the score a little, two sure ones a lot, and an
+ * undated side not at all. */
 static double time_factor(const cluster_params *p, const cluster_doc *d, const story *s)
 {
     int32_t day = d->day;
