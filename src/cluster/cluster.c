@@ -726,10 +726,9 @@ static int ring_push(cluster_engine *e, const cluster_doc *d, uint32_t story_id,
     return 0;
 }
 
-static int put_weighted(cluster_engine *e, const cluster_doc *d, const float *w, uint32_t story_id, double attach)
+/* Adds a weighed member to a story's centroid and span. */
+static int story_join(cluster_engine *e, story *s, const cluster_doc *d, const float *w)
 {
-    story *s = story_get(e, story_id, true);
-    if (!s) return ACCORD_ENOMEM;
     int rc = centroid_add(e, s, d);
     if (rc) return rc;
     /* Centrality: the member's mixed cosine with the centroid it joined. */
@@ -738,6 +737,15 @@ static int put_weighted(cluster_engine *e, const cluster_doc *d, const float *w,
     similarity(e, d, w, s, cos, NULL);
     spaces_present(d, present);
     story_touch(e, s, d, mix(&e->p, present, cos));
+    return 0;
+}
+
+static int put_weighted(cluster_engine *e, const cluster_doc *d, const float *w, uint32_t story_id, double attach)
+{
+    story *s = story_get(e, story_id, true);
+    if (!s) return ACCORD_ENOMEM;
+    int rc = story_join(e, s, d, w);
+    if (rc) return rc;
     /* The first member's attachment is the second one's score: the link
      * between the two is only as strong as that. */
     if (s->n_docs == 2 && s->creator_slot != UINT32_MAX && s->creator_slot < e->ring_n &&
@@ -762,9 +770,20 @@ int cluster_engine_put(cluster_engine *e, const cluster_doc *d, uint32_t story_i
 
 /* ---- Re-examining recent members ------------------------------------------------- */
 
+/* The time factor of a member against the rest of its story: the story's
+ * inferred day without the member's own. */
+static double time_without(const cluster_engine *e, const cluster_doc *d, const story *s)
+{
+    story rest = *s;
+    if (s->soft_art == d->article) {
+        rest.soft_day = s->soft_day2;
+        rest.soft_conf = s->soft_conf2;
+    }
+    return time_factor(&e->p, d, &rest);
+}
+
 /* The mixed score of a member against its own story without it: the
- * centroid less the member's vector, and the story's inferred day without
- * the member's own. */
+ * centroid less the member's vector, and time_without(). */
 static double score_without(const cluster_engine *e, const cluster_doc *d, const float *w, const story *s)
 {
     double dot[CLUSTER_SPACES] = {0}, norm[CLUSTER_SPACES] = {0};
@@ -782,22 +801,7 @@ static double score_without(const cluster_engine *e, const cluster_doc *d, const
     for (int k = 0; k < CLUSTER_SPACES; k++) cos[k] = norm[k] > 0 ? dot[k] / sqrt(norm[k]) : 0;
     bool present[CLUSTER_SPACES];
     spaces_present(d, present);
-    story rest = *s;
-    if (s->soft_art == d->article) {
-        rest.soft_day = s->soft_day2;
-        rest.soft_conf = s->soft_conf2;
-    }
-    return mix(&e->p, present, cos) * time_factor(&e->p, d, &rest);
-}
-
-static double time_without(const cluster_engine *e, const cluster_doc *d, const story *s)
-{
-    story rest = *s;
-    if (s->soft_art == d->article) {
-        rest.soft_day = s->soft_day2;
-        rest.soft_conf = s->soft_conf2;
-    }
-    return time_factor(&e->p, d, &rest);
+    return mix(&e->p, present, cos) * time_without(e, d, s);
 }
 
 static double score_with(const cluster_engine *e, const cluster_doc *d, const float *w, const story *s)
@@ -895,14 +899,9 @@ static int reexamine(cluster_engine *e, const cluster_doc *x, uint32_t t, const 
                 if (rc == 0) {
                     r->story = to;
                     r->attach = (float)there;
-                    rc = centroid_add(e, dest, &r->d);
+                    rc = story_join(e, dest, &r->d, w);
                 }
                 if (rc == 0) {
-                    double cos[CLUSTER_SPACES];
-                    bool present[CLUSTER_SPACES];
-                    similarity(e, &r->d, w, dest, cos, NULL);
-                    spaces_present(&r->d, present);
-                    story_touch(e, dest, &r->d, mix(&e->p, present, cos));
                     if (dest->n_docs == 1) dest->creator_slot = (uint32_t)(r - e->ring);
                     rc = story_post(e, to);
                 }
