@@ -15,12 +15,19 @@
  * second, microseconds per article, peak memory, and B-cubed F1 against
  * the generated events as a sanity check.
  *
+ * As on the ingest path, the state is written behind every 1,000 articles
+ * (here to a scratch file rather than the store) and stories that ended
+ * more than 30 days before the latest day leave memory, coming back from
+ * the file when an article needs them; the peak memory is that of the
+ * engine with eviction. BENCH_CLUSTER_NO_EVICT=1 keeps every story.
+ *
  * usage: bench_cluster [SIZE...]   (default 10000 100000 1000000) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cluster/cluster.h"
 #include "synth.h"
@@ -39,6 +46,62 @@ static long peak_kb(void)
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     return ru.ru_maxrss;
+}
+
+/* Saved story states: one 16 kB slot per story id in a scratch file (a
+ * sparse file; a state is at most about 8 kB), as a store would keep them. */
+enum { SLOT = 16384 };
+
+typedef struct saved {
+    FILE *f;
+    uint32_t *len;
+    uint32_t cap;
+} saved;
+
+static int saved_put(saved *sv, uint32_t id, const unsigned char *b, size_t n)
+{
+    if (n > SLOT) return 1;
+    if (id >= sv->cap) {
+        uint32_t cap = sv->cap ? sv->cap : 1024;
+        while (cap <= id) cap *= 2;
+        uint32_t *l = realloc(sv->len, cap * sizeof *l);
+        if (!l) return 1;
+        sv->len = l;
+        sv->cap = cap;
+    }
+    sv->len[id] = (uint32_t)n;
+    return fseek(sv->f, (long)id * SLOT, SEEK_SET) != 0 || fwrite(b, 1, n, sv->f) != n;
+}
+
+static int saved_load(void *ud, uint32_t id, void **blob, size_t *len)
+{
+    saved *sv = ud;
+    if (id >= sv->cap) return 1;
+    void *b = malloc(sv->len[id] ? sv->len[id] : 1);
+    if (!b) return 1;
+    fseek(sv->f, (long)id * SLOT, SEEK_SET);
+    if (fread(b, 1, sv->len[id], sv->f) != sv->len[id]) {
+        free(b);
+        return 1;
+    }
+    *blob = b;
+    *len = sv->len[id];
+    return 0;
+}
+
+/* Writes the stories changed since the last flush, then evicts. */
+static int flush(cluster_engine *eng, saved *sv, bool evict)
+{
+    for (uint32_t k = 1; k <= cluster_engine_n_stories(eng); k++) {
+        if (!cluster_engine_story_dirty(eng, k)) continue;
+        unsigned char *b;
+        size_t n;
+        if (cluster_engine_story_encode(eng, k, &b, &n) || saved_put(sv, k, b, n)) return 1;
+        free(b);
+    }
+    cluster_engine_clean(eng);
+    if (evict && cluster_engine_max_day(eng) != CLUSTER_NO_DAY) cluster_engine_evict(eng, cluster_engine_max_day(eng) - 30);
+    return 0;
 }
 
 typedef struct event {
@@ -122,6 +185,10 @@ static int run(const synth *g, size_t n_articles)
     cluster_params p;
     cluster_params_default(&p);
     cluster_engine *eng = cluster_engine_new(&p);
+    saved sv = {tmpfile(), NULL, 0};
+    if (!sv.f) return 1;
+    bool evict = !getenv("BENCH_CLUSTER_NO_EVICT");
+    if (evict) cluster_engine_set_loader(eng, saved_load, &sv);
     text_stemmer *stem = text_stemmer_new("en");
     arena ar;
     arena_init(&ar);
@@ -148,6 +215,7 @@ static int run(const synth *g, size_t n_articles)
         }
         story[i] = m.story;
         arena_reset(&ar);
+        if ((i + 1) % 1000 == 0 && flush(eng, &sv, evict)) return 1;
     }
     double secs = now() - t0;
 
@@ -188,6 +256,8 @@ static int run(const synth *g, size_t n_articles)
     arena_free(&ar);
     text_stemmer_free(stem);
     cluster_engine_free(eng);
+    fclose(sv.f);
+    free(sv.len);
     free(events);
     free(of);
     free(story);

@@ -32,7 +32,7 @@
 #include "cluster.h"
 #include "util/util.h"
 
-enum { RECENT = 2048, STORYLINE_SCAN = 256, STORYLINE_TERMS = 24, STORYLINE_SCORED = 24, NO_WEEK = 0x7fffffff, LOG_TABLE = 4096 };
+enum { RECENT = CLUSTER_RING, STORYLINE_SCAN = 256, STORYLINE_TERMS = 24, STORYLINE_SCORED = 24, NO_WEEK = 0x7fffffff, LOG_TABLE = 4096 };
 
 /* Documents assumed to lack every term (see idf()). */
 #define IDF_PRIOR 100.0
@@ -162,6 +162,8 @@ typedef struct story {
     uint32_t n_lined, cap_lined;
     int64_t central, central_titled;
     double central_score, central_titled_score;
+    bool dirty;   /* changed since the store last had it (cluster_engine_clean) */
+    bool evicted; /* c, posted and lined are not in memory (story_ready loads them) */
 } story;
 
 struct cluster_engine {
@@ -186,6 +188,13 @@ struct cluster_engine {
     double log_df[LOG_TABLE]; /* log(df + 0.5) */
     struct recent *ring; /* the last RECENT articles, for re-examination */
     uint32_t ring_n, ring_head;
+    kmap member;      /* article -> its story */
+    cluster_posting *log; /* postings made since the last clean, in order */
+    size_t n_log, cap_log;
+    unsigned char ring_dirty[RECENT]; /* ring slots changed since the last clean */
+    cluster_story_loader load; /* brings an evicted story back */
+    void *load_ud;
+    int failed;       /* a loader failure inside a function that cannot return it */
 };
 
 cluster_engine *cluster_engine_new(const cluster_params *p)
@@ -220,6 +229,8 @@ void cluster_engine_free(cluster_engine *e)
     kmap_free(&e->df);
     kmap_free(&e->index);
     kmap_free(&e->lines);
+    kmap_free(&e->member);
+    free(e->log);
     free(e);
 }
 
@@ -326,11 +337,14 @@ static story *story_get(cluster_engine *e, uint32_t id, bool create)
             e->stories[k].soft_day = e->stories[k].soft_day2 = CLUSTER_NO_DAY;
             e->stories[k].creator_slot = UINT32_MAX;
             e->stories[k].posted_week = NO_WEEK;
+            e->stories[k].dirty = true;
         }
         e->n_stories = id;
     }
     return &e->stories[id];
 }
+
+static int story_ready(cluster_engine *e, uint32_t id);
 
 static int32_t week_of(int32_t day)
 {
@@ -344,7 +358,7 @@ static uint64_t index_key(uint64_t term, int32_t week)
     return k ? k : 1;
 }
 
-static int post(cluster_engine *e, kmap *m, uint64_t key, uint32_t story_id)
+static int post(cluster_engine *e, kmap *m, uint64_t key, uint32_t story_id, bool log)
 {
     uint32_t *slot = kmap_slot(m, key, true);
     if (!slot) return ACCORD_ENOMEM;
@@ -361,6 +375,16 @@ static int post(cluster_engine *e, kmap *m, uint64_t key, uint32_t story_id)
     }
     u32vec *v = &e->postings[*slot - 1];
     if (v->n && v->v[v->n - 1] == story_id) return 0;
+    if (log) {
+        if (e->n_log == e->cap_log) {
+            size_t cap = e->cap_log ? e->cap_log * 2 : 1024;
+            cluster_posting *l = realloc(e->log, cap * sizeof *l);
+            if (!l) return ACCORD_ENOMEM;
+            e->log = l;
+            e->cap_log = cap;
+        }
+        e->log[e->n_log++] = (cluster_posting){m == &e->lines, key, story_id};
+    }
     return u32_push(v, story_id);
 }
 
@@ -420,6 +444,7 @@ static void story_norms(const cluster_engine *e, const story *s, double norm[CLU
 static int story_post(cluster_engine *e, uint32_t id)
 {
     story *s = &e->stories[id];
+    s->dirty = true;
     uint32_t k = (uint32_t)e->p.index_terms;
     ranked *r = malloc((s->n ? s->n : 1) * sizeof *r);
     if (!r) return ACCORD_ENOMEM;
@@ -441,12 +466,12 @@ static int story_post(cluster_engine *e, uint32_t id)
     for (uint32_t i = 0; i < top && rc == 0; i++) {
         uint64_t t = r[i].term;
         if (!has_term(s->posted, s->n_posted, t)) {
-            rc = post(e, &e->index, index_key(t, week), id);
+            rc = post(e, &e->index, index_key(t, week), id, true);
             if (rc == 0) rc = push_term(&s->posted, &s->n_posted, &s->cap_posted, t);
         }
         if (rc == 0 && s->c[r[i].i].space != CLUSTER_NUMBERS && !has_term(s->lined, s->n_lined, t) &&
             s->n_lined < 4 * k) {
-            rc = post(e, &e->lines, t, id);
+            rc = post(e, &e->lines, t, id, true);
             if (rc == 0) rc = push_term(&s->lined, &s->n_lined, &s->cap_lined, t);
         }
     }
@@ -714,6 +739,7 @@ static int ring_push(cluster_engine *e, const cluster_doc *d, uint32_t story_id,
     }
     uint32_t at = e->ring_head;
     recent *r = &e->ring[at];
+    e->ring_dirty[at] = 1;
     if (e->ring_n == RECENT) free(r->d.f);
     else e->ring_n++;
     r->d = *d;
@@ -729,6 +755,7 @@ static int ring_push(cluster_engine *e, const cluster_doc *d, uint32_t story_id,
 /* Adds a weighed member to a story's centroid and span. */
 static int story_join(cluster_engine *e, story *s, const cluster_doc *d, const float *w)
 {
+    s->dirty = true;
     int rc = centroid_add(e, s, d);
     if (rc) return rc;
     /* Centrality: the member's mixed cosine with the centroid it joined. */
@@ -744,13 +771,20 @@ static int put_weighted(cluster_engine *e, const cluster_doc *d, const float *w,
 {
     story *s = story_get(e, story_id, true);
     if (!s) return ACCORD_ENOMEM;
-    int rc = story_join(e, s, d, w);
+    int rc = story_ready(e, story_id);
+    if (rc) return rc;
+    uint32_t *m = d->article > 0 ? kmap_slot(&e->member, (uint64_t)d->article, true) : NULL;
+    if (d->article > 0 && !m) return ACCORD_ENOMEM;
+    if (m) *m = story_id;
+    rc = story_join(e, s, d, w);
     if (rc) return rc;
     /* The first member's attachment is the second one's score: the link
      * between the two is only as strong as that. */
     if (s->n_docs == 2 && s->creator_slot != UINT32_MAX && s->creator_slot < e->ring_n &&
-        e->ring[s->creator_slot].story == story_id && attach < e->ring[s->creator_slot].attach)
+        e->ring[s->creator_slot].story == story_id && attach < e->ring[s->creator_slot].attach) {
         e->ring[s->creator_slot].attach = (float)attach;
+        e->ring_dirty[s->creator_slot] = 1;
+    }
     uint32_t slot;
     rc = ring_push(e, d, story_id, s->n_docs == 1 ? 1.0 : attach, &slot);
     if (rc) return rc;
@@ -827,6 +861,7 @@ static void story_remove(story *s, const cluster_doc *d)
     }
     s->n = (uint32_t)n;
     s->n_docs--;
+    s->dirty = true;
     if (s->central == d->article) {
         s->central = 0;
         s->central_score = -1;
@@ -871,6 +906,8 @@ static int reexamine(cluster_engine *e, const cluster_doc *x, uint32_t t, const 
             if (r->story > e->n_stories || (!mine && e->seen[r->story] != e->stamp)) continue;
             if (r->d.article == x->article) continue;
             story *s = &e->stories[r->story];
+            int lr = story_ready(e, r->story);
+            if (lr) return lr;
             bool alone = s->n_docs < 2;
             if (alone && mine) continue;
             if (!alone && r->attach >= weak) continue;
@@ -896,7 +933,12 @@ static int reexamine(cluster_engine *e, const cluster_doc *x, uint32_t t, const 
                 *mv = (cluster_move){r->d.article, r->story, to, there, own};
                 story *dest = story_get(e, to, true);
                 if (!dest) rc = ACCORD_ENOMEM;
+                if (rc == 0) rc = story_ready(e, to);
+                uint32_t *mm = rc == 0 ? kmap_slot(&e->member, (uint64_t)r->d.article, true) : NULL;
+                if (rc == 0 && !mm) rc = ACCORD_ENOMEM;
                 if (rc == 0) {
+                    *mm = to;
+                    e->ring_dirty[r - e->ring] = 1;
                     r->story = to;
                     r->attach = (float)there;
                     rc = story_join(e, dest, &r->d, w);
@@ -938,6 +980,8 @@ int cluster_engine_add(cluster_engine *e, arena *a, const cluster_doc *d, uint32
     size_t n_cand = 0;
 
     if (copy_of_story && copy_of_story <= e->n_stories) {
+        int lr = story_ready(e, copy_of_story);
+        if (lr) return lr;
         best = copy_of_story;
         similarity(e, d, w, &e->stories[best], best_cos, best_contrib);
         best_time = time_factor(&e->p, d, &e->stories[best]);
@@ -952,6 +996,10 @@ int cluster_engine_add(cluster_engine *e, arena *a, const cluster_doc *d, uint32
             story *s = &e->stories[c[i]];
             double t = time_factor(&e->p, d, s);
             if (t <= 0) continue;
+            if ((rc = story_ready(e, c[i])) != 0) {
+                free(c);
+                return rc;
+            }
             double cos[CLUSTER_SPACES];
             similarity(e, d, w, s, cos, contrib);
             double score = mix(&e->p, present, cos) * t;
@@ -1026,6 +1074,7 @@ void cluster_engine_set_storyline(cluster_engine *e, uint32_t story_id, uint32_t
 {
     story *s = story_get(e, story_id, false);
     if (!s || s->storyline == line) return;
+    s->dirty = true;
     if (s->storyline && s->storyline < e->cap_lines && e->lines_size[s->storyline]) lines_adjust(e, s->storyline, -1);
     s->storyline = line;
     lines_adjust(e, line, +1);
@@ -1062,6 +1111,7 @@ uint32_t cluster_engine_link(cluster_engine *e, uint32_t story_id, bool *created
     story *s = story_get(e, story_id, false);
     if (!s) return 0;
     if (s->storyline && s->storyline <= e->n_lines && e->lines_size[s->storyline] > 1) return s->storyline;
+    if (story_ready(e, story_id) != 0) return s->storyline; /* the store failed: e->failed says so */
     if (++e->stamp == 0) {
         memset(e->seen, 0, e->cap_stories * sizeof *e->seen);
         e->stamp = 1;
@@ -1101,6 +1151,7 @@ uint32_t cluster_engine_link(cluster_engine *e, uint32_t story_id, bool *created
     double best = -1;
     for (size_t i = 0; i < n; i++) {
         story *t = &e->stories[c[i].story];
+        if (story_ready(e, c[i].story) != 0) continue; /* the store failed: e->failed says so */
         double sim = line_similarity(e, s, t);
         if (sim > best || (sim == best && t->storyline < best_line)) {
             best = sim;
@@ -1179,4 +1230,358 @@ int cluster_vector_decode(arena *a, const void *blob, size_t len, cluster_doc *d
         d->f[i].key = NULL;
     }
     return 0;
+}
+
+/* ---- Exact persistence --------------------------------------------------------------
+ *
+ * The engine's state is a function of every decision it made, not of the
+ * members a story ends with (a member that moved once counted in its old
+ * story's centroid cut, span and index entries), so the store keeps the
+ * state itself: each story's state as bytes, the postings in the order
+ * they were made, the ring of recent articles and a few counters. Document
+ * frequencies are integers and are counted again from the stored vectors.
+ * Floats are kept as their bits: what comes back is what went out. */
+
+static void put32(unsigned char **p, uint32_t v)
+{
+    for (int b = 0; b < 4; b++) *(*p)++ = (unsigned char)(v >> (8 * b));
+}
+
+static void put64(unsigned char **p, uint64_t v)
+{
+    for (int b = 0; b < 8; b++) *(*p)++ = (unsigned char)(v >> (8 * b));
+}
+
+static void putf(unsigned char **p, float f)
+{
+    uint32_t v;
+    memcpy(&v, &f, 4);
+    put32(p, v);
+}
+
+static void putd(unsigned char **p, double f)
+{
+    uint64_t v;
+    memcpy(&v, &f, 8);
+    put64(p, v);
+}
+
+typedef struct reader {
+    const unsigned char *p, *end;
+    bool bad;
+} reader;
+
+static uint64_t getn(reader *r, int n)
+{
+    if (r->bad || r->end - r->p < n) {
+        r->bad = true;
+        return 0;
+    }
+    uint64_t v = 0;
+    for (int b = 0; b < n; b++) v |= (uint64_t)r->p[b] << (8 * b);
+    r->p += n;
+    return v;
+}
+
+static float getf(reader *r)
+{
+    uint32_t v = (uint32_t)getn(r, 4);
+    float f;
+    memcpy(&f, &v, 4);
+    return f;
+}
+
+static double getd(reader *r)
+{
+    uint64_t v = getn(r, 8);
+    double f;
+    memcpy(&f, &v, 8);
+    return f;
+}
+
+enum { STORY_HEAD = 4 + 4 * 4 + 8 + 4 * 3 + 4 * 5 + 8 * 4 + 4 * 3 };
+
+int cluster_engine_story_encode(const cluster_engine *e, uint32_t id, unsigned char **blob, size_t *len)
+{
+    *blob = NULL;
+    *len = 0;
+    if (!id || id > e->n_stories) return ACCORD_EINTERNAL;
+    const story *s = &e->stories[id];
+    if (s->evicted) return ACCORD_EINTERNAL; /* only a story in memory has news for the store */
+    size_t n = STORY_HEAD + (size_t)s->n * 13 + (size_t)s->n_posted * 8 + (size_t)s->n_lined * 8;
+    unsigned char *b = malloc(n), *p = b;
+    if (!b) return ACCORD_ENOMEM;
+    put32(&p, 1); /* layout version */
+    put32(&p, (uint32_t)s->first);
+    put32(&p, (uint32_t)s->last);
+    put32(&p, (uint32_t)s->soft_day);
+    putf(&p, s->soft_conf);
+    put64(&p, (uint64_t)s->soft_art);
+    put32(&p, (uint32_t)s->soft_day2);
+    putf(&p, s->soft_conf2);
+    put32(&p, s->creator_slot);
+    put32(&p, s->n_docs);
+    put32(&p, s->storyline);
+    put32(&p, (uint32_t)s->posted_week);
+    put32(&p, 0); /* reserved */
+    put64(&p, (uint64_t)s->central);
+    put64(&p, (uint64_t)s->central_titled);
+    putd(&p, s->central_score);
+    putd(&p, s->central_titled_score);
+    put32(&p, s->n);
+    put32(&p, s->n_posted);
+    put32(&p, s->n_lined);
+    for (uint32_t i = 0; i < s->n; i++) {
+        put64(&p, s->c[i].term);
+        putf(&p, s->c[i].w);
+        *p++ = s->c[i].space;
+    }
+    for (uint32_t i = 0; i < s->n_posted; i++) put64(&p, s->posted[i]);
+    for (uint32_t i = 0; i < s->n_lined; i++) put64(&p, s->lined[i]);
+    *blob = b;
+    *len = (size_t)(p - b);
+    return 0;
+}
+
+/* The engine's number of a term counted before (every stored term was). */
+static int tid_of(const cluster_engine *e, uint64_t term, uint32_t *tid)
+{
+    uint32_t *v = kmap_slot((kmap *)&e->df, term, false);
+    if (!v || !*v) return ACCORD_EINTERNAL;
+    *tid = *v - 1;
+    return 0;
+}
+
+/* Reads a story's state; with head false only its arrays (an evicted
+ * story coming back keeps the scalars it never lost). */
+static int story_decode(cluster_engine *e, story *s, const void *blob, size_t len, bool head)
+{
+    reader r = {blob, (const unsigned char *)blob + len, false};
+    story t = {0};
+    if (getn(&r, 4) != 1) return ACCORD_EINTERNAL;
+    t.first = (int32_t)getn(&r, 4);
+    t.last = (int32_t)getn(&r, 4);
+    t.soft_day = (int32_t)getn(&r, 4);
+    t.soft_conf = getf(&r);
+    t.soft_art = (int64_t)getn(&r, 8);
+    t.soft_day2 = (int32_t)getn(&r, 4);
+    t.soft_conf2 = getf(&r);
+    t.creator_slot = (uint32_t)getn(&r, 4);
+    t.n_docs = (uint32_t)getn(&r, 4);
+    t.storyline = (uint32_t)getn(&r, 4);
+    t.posted_week = (int32_t)getn(&r, 4);
+    getn(&r, 4);
+    t.central = (int64_t)getn(&r, 8);
+    t.central_titled = (int64_t)getn(&r, 8);
+    t.central_score = getd(&r);
+    t.central_titled_score = getd(&r);
+    uint32_t n = (uint32_t)getn(&r, 4), np = (uint32_t)getn(&r, 4), nl = (uint32_t)getn(&r, 4);
+    if (r.bad || (size_t)(r.end - r.p) != (size_t)n * 13 + (size_t)np * 8 + (size_t)nl * 8) return ACCORD_EINTERNAL;
+    t.c = malloc((n ? n : 1) * sizeof *t.c);
+    t.posted = malloc((np ? np : 1) * sizeof *t.posted);
+    t.lined = malloc((nl ? nl : 1) * sizeof *t.lined);
+    int rc = t.c && t.posted && t.lined ? 0 : ACCORD_ENOMEM;
+    for (uint32_t i = 0; rc == 0 && i < n; i++) {
+        t.c[i].term = getn(&r, 8);
+        t.c[i].w = getf(&r);
+        t.c[i].space = (uint8_t)getn(&r, 1);
+        if (t.c[i].space >= CLUSTER_SPACES) rc = ACCORD_EINTERNAL;
+        if (rc == 0) rc = tid_of(e, t.c[i].term, &t.c[i].tid);
+    }
+    for (uint32_t i = 0; rc == 0 && i < np; i++) t.posted[i] = getn(&r, 8);
+    for (uint32_t i = 0; rc == 0 && i < nl; i++) t.lined[i] = getn(&r, 8);
+    if (rc) {
+        free(t.c);
+        free(t.posted);
+        free(t.lined);
+        return rc;
+    }
+    t.n = t.cap = n;
+    t.n_posted = t.cap_posted = np;
+    t.n_lined = t.cap_lined = nl;
+    free(s->c);
+    free(s->posted);
+    free(s->lined);
+    if (head) {
+        uint32_t line = t.storyline;
+        t.storyline = s->storyline;
+        *s = t;
+        s->dirty = false;
+        s->evicted = false;
+        /* the storyline through its setter, which keeps the counts */
+        if (line != s->storyline) {
+            cluster_engine_set_storyline(e, (uint32_t)(s - e->stories), line);
+            s->dirty = false;
+        }
+    } else {
+        s->c = t.c;
+        s->n = s->cap = n;
+        s->posted = t.posted;
+        s->n_posted = s->cap_posted = np;
+        s->lined = t.lined;
+        s->n_lined = s->cap_lined = nl;
+        s->evicted = false;
+    }
+    return 0;
+}
+
+int cluster_engine_story_restore(cluster_engine *e, uint32_t id, const void *blob, size_t len)
+{
+    story *s = story_get(e, id, true);
+    if (!s) return ACCORD_ENOMEM;
+    return story_decode(e, s, blob, len, true);
+}
+
+static int story_ready(cluster_engine *e, uint32_t id)
+{
+    story *s = &e->stories[id];
+    if (!s->evicted) return 0;
+    if (!e->load) return e->failed = ACCORD_EINTERNAL;
+    void *blob = NULL;
+    size_t len = 0;
+    int rc = e->load(e->load_ud, id, &blob, &len);
+    if (rc == 0) rc = story_decode(e, s, blob, len, false);
+    free(blob);
+    if (rc) e->failed = rc;
+    return rc;
+}
+
+bool cluster_engine_story_dirty(const cluster_engine *e, uint32_t id)
+{
+    return id && id <= e->n_stories && e->stories[id].dirty;
+}
+
+const cluster_posting *cluster_engine_new_postings(const cluster_engine *e, size_t *n)
+{
+    *n = e->n_log;
+    return e->log;
+}
+
+bool cluster_engine_ring_dirty(const cluster_engine *e, uint32_t slot)
+{
+    return slot < RECENT && e->ring_dirty[slot];
+}
+
+void cluster_engine_clean(cluster_engine *e)
+{
+    for (uint32_t i = 1; i <= e->n_stories; i++) e->stories[i].dirty = false;
+    e->n_log = 0;
+    memset(e->ring_dirty, 0, sizeof e->ring_dirty);
+}
+
+int cluster_engine_posting_restore(cluster_engine *e, const cluster_posting *p)
+{
+    if (!p->story || p->story > e->n_stories) return ACCORD_EINTERNAL;
+    return post(e, p->kind ? &e->lines : &e->index, p->key, p->story, false);
+}
+
+int cluster_engine_ring_entry(const cluster_engine *e, uint32_t slot, int64_t *article, uint32_t *story_id,
+                              float *attach)
+{
+    if (!e->ring || slot >= RECENT) return 0;
+    /* In use: one of the ring_n slots before the head, going round. */
+    if ((e->ring_head + RECENT - 1 - slot) % RECENT >= e->ring_n) return 0;
+    *article = e->ring[slot].d.article;
+    *story_id = e->ring[slot].story;
+    *attach = e->ring[slot].attach;
+    return 1;
+}
+
+int cluster_engine_ring_restore(cluster_engine *e, uint32_t slot, const cluster_doc *d, uint32_t story_id, float attach)
+{
+    if (slot >= RECENT) return ACCORD_EINTERNAL;
+    if (!e->ring) {
+        e->ring = calloc(RECENT, sizeof *e->ring);
+        if (!e->ring) return ACCORD_ENOMEM;
+    }
+    cluster_feature *f = malloc((d->n ? d->n : 1) * sizeof *f);
+    if (!f) return ACCORD_ENOMEM;
+    for (size_t i = 0; i < d->n; i++) {
+        f[i] = d->f[i];
+        f[i].key = NULL;
+        if (tid_of(e, f[i].term, &f[i].tid)) {
+            free(f);
+            return ACCORD_EINTERNAL;
+        }
+    }
+    recent *r = &e->ring[slot];
+    free(r->d.f);
+    r->d = *d;
+    r->d.f = f;
+    r->d.headline = NULL;
+    r->story = story_id;
+    r->attach = attach;
+    return 0;
+}
+
+void cluster_engine_globals(const cluster_engine *e, cluster_globals *g)
+{
+    g->n_stories = e->n_stories;
+    g->n_lines = e->n_lines;
+    g->max_day = e->max_day;
+    g->ring_head = e->ring_head;
+    g->ring_n = e->ring_n;
+}
+
+int cluster_engine_set_globals(cluster_engine *e, const cluster_globals *g)
+{
+    if (g->ring_head >= RECENT || g->ring_n > RECENT) return ACCORD_EINTERNAL;
+    if (g->n_stories && !story_get(e, g->n_stories, true)) return ACCORD_ENOMEM;
+    if (g->n_lines && lines_adjust(e, g->n_lines, 0)) return ACCORD_ENOMEM;
+    e->max_day = g->max_day;
+    e->ring_head = g->ring_head;
+    e->ring_n = g->ring_n;
+    if (g->ring_n && !e->ring && !(e->ring = calloc(RECENT, sizeof *e->ring))) return ACCORD_ENOMEM;
+    return 0;
+}
+
+int cluster_engine_set_member(cluster_engine *e, int64_t article, uint32_t story_id)
+{
+    if (article <= 0) return 0;
+    uint32_t *m = kmap_slot(&e->member, (uint64_t)article, true);
+    if (!m) return ACCORD_ENOMEM;
+    *m = story_id;
+    return 0;
+}
+
+uint32_t cluster_engine_story_of(const cluster_engine *e, int64_t article)
+{
+    if (article <= 0) return 0;
+    uint32_t *m = kmap_slot((kmap *)&e->member, (uint64_t)article, false);
+    return m ? *m : 0;
+}
+
+void cluster_engine_set_loader(cluster_engine *e, cluster_story_loader load, void *ud)
+{
+    e->load = load;
+    e->load_ud = ud;
+}
+
+int cluster_engine_failed(const cluster_engine *e)
+{
+    return e->failed;
+}
+
+size_t cluster_engine_evict(cluster_engine *e, int32_t before_day)
+{
+    if (!e->load) return 0;
+    size_t n = 0;
+    for (uint32_t i = 1; i <= e->n_stories; i++) {
+        story *s = &e->stories[i];
+        if (s->dirty || s->evicted || s->last == CLUSTER_NO_DAY || s->last >= before_day) continue;
+        free(s->c);
+        free(s->posted);
+        free(s->lined);
+        s->c = NULL;
+        s->posted = s->lined = NULL;
+        s->n = s->cap = s->n_posted = s->cap_posted = s->n_lined = s->cap_lined = 0;
+        s->evicted = true;
+        n++;
+    }
+    return n;
+}
+
+int32_t cluster_engine_max_day(const cluster_engine *e)
+{
+    return e->max_day;
 }

@@ -171,6 +171,63 @@ uint32_t cluster_engine_story_size(const cluster_engine *e, uint32_t story);
 /* Span of a story's days (CLUSTER_NO_DAY when undated). */
 void cluster_engine_span(const cluster_engine *e, uint32_t story, int32_t *first, int32_t *last);
 
+/* ---- Exact persistence (the store keeps the engine's state, see cluster.c) ---- */
+
+/* A story posted in the candidate index (kind 0: key is hash(term, week))
+ * or the storyline index (kind 1: key is the term). */
+typedef struct cluster_posting {
+    uint8_t kind;
+    uint64_t key;
+    uint32_t story;
+} cluster_posting;
+
+/* The counters: story and storyline ids given, the latest day seen, the
+ * ring of recent articles (its head slot and fill). */
+typedef struct cluster_globals {
+    uint32_t n_stories, n_lines;
+    int32_t max_day;
+    uint32_t ring_head, ring_n;
+} cluster_globals;
+
+/* Brings an evicted story's state back: *blob (malloc'd) as written by
+ * cluster_engine_story_encode. 0 or an ACCORD_E* code. */
+typedef int (*cluster_story_loader)(void *ud, uint32_t story, void **blob, size_t *len);
+
+/* A story's whole state as bytes (malloc'd), and back. */
+int cluster_engine_story_encode(const cluster_engine *e, uint32_t story, unsigned char **blob, size_t *len);
+int cluster_engine_story_restore(cluster_engine *e, uint32_t story, const void *blob, size_t len);
+/* What changed since cluster_engine_clean: stories, postings (in the order
+ * made), slots of the ring of recent articles (CLUSTER_RING of them). */
+enum { CLUSTER_RING = 2048 };
+bool cluster_engine_story_dirty(const cluster_engine *e, uint32_t story);
+const cluster_posting *cluster_engine_new_postings(const cluster_engine *e, size_t *n);
+bool cluster_engine_ring_dirty(const cluster_engine *e, uint32_t slot);
+void cluster_engine_clean(cluster_engine *e);
+/* Restoring, after the frequencies were counted: postings in their order,
+ * ring slots (1 when the slot is in use), counters, article -> story. */
+int cluster_engine_posting_restore(cluster_engine *e, const cluster_posting *p);
+int cluster_engine_ring_entry(const cluster_engine *e, uint32_t slot, int64_t *article, uint32_t *story,
+                              float *attach);
+int cluster_engine_ring_restore(cluster_engine *e, uint32_t slot, const cluster_doc *d, uint32_t story,
+                                float attach);
+void cluster_engine_globals(const cluster_engine *e, cluster_globals *g);
+int cluster_engine_set_globals(cluster_engine *e, const cluster_globals *g);
+int cluster_engine_set_member(cluster_engine *e, int64_t article, uint32_t story);
+/* The story an article is in (0: none), in memory. */
+uint32_t cluster_engine_story_of(const cluster_engine *e, int64_t article);
+int32_t cluster_engine_max_day(const cluster_engine *e);
+
+/* Bounded memory: stories whose last day is before before_day and that the
+ * store has as they are (not dirty) drop their centroid and index terms;
+ * the loader brings them back the moment they are needed, exactly, so
+ * eviction never changes a result. Without a loader nothing is evicted.
+ * Returns the number of stories evicted. */
+void cluster_engine_set_loader(cluster_engine *e, cluster_story_loader load, void *ud);
+size_t cluster_engine_evict(cluster_engine *e, int32_t before_day);
+/* A loader failure met where it could not be returned (storylines); the
+ * caller treats the article as failed. */
+int cluster_engine_failed(const cluster_engine *e);
+
 /* ---- Serialising feature vectors ------------------------------------------------ */
 
 /* The weighed vector of d as bytes (for the store) and back. The keys are
@@ -197,11 +254,86 @@ int32_t cluster_event_day(const char *published, const char *event_date);
  * *conf gets the confidence it weighs with. */
 int32_t cluster_soft_day(const char *event_date, double confidence, float *conf);
 
-/* Opens / closes the stage's state in db->cluster_state. */
+/* ---- The stage on the ingest path ----------------------------------------------------------
+ *
+ * Phase 1, any thread: cluster_prepare() turns an analysed article into its
+ * features (unit vectors per space; nothing that depends on the corpus).
+ * Phase 2, the writer, in input order: cluster_apply() decides the story
+ * from the record alone (cluster_input) and the state in memory; the
+ * decisions and the state are written by cluster_flush(), which the
+ * pipeline calls before each batch's COMMIT. cluster_state_open() rebuilds
+ * the state exactly from the store, so that an ingest resumed after any
+ * committed batch (kill -9 included) decides as an uninterrupted one. After
+ * a failed flush or apply the state is dropped; open it again after the
+ * rollback. */
+
+struct store;
+typedef struct cluster_state cluster_state;
+
+/* What cluster_apply needs of an article, all from its record. */
+typedef struct cluster_input {
+    int64_t rowid;              /* articles.rowid */
+    const char *published;      /* publication date (metadata), or NULL */
+    const char *given_date;     /* the date the article was given with, or NULL */
+    const char *event_date;     /* its event date (clean), or NULL */
+    double event_confidence;    /* of event_date, 0..1 */
+    int64_t copy_of;            /* rowid of its original (dedup), or 0 */
+    const cluster_doc *features; /* from cluster_prepare */
+} cluster_input;
+
+/* What cluster_apply decided. */
+typedef struct cluster_decision {
+    int64_t story;              /* the article's story */
+    bool created, copy;         /* it started the story / joined as a copy */
+    double score;
+    cluster_move moves[CLUSTER_MAX_MOVES]; /* earlier articles it drew to its story */
+    int n_moves;
+} cluster_decision;
+
+/* A story's member, in memory: its own event day (CLUSTER_NO_DAY when it
+ * has none) and the confidence of that day. */
+typedef struct cluster_member {
+    int64_t article;
+    int32_t event_day;
+    float event_conf;
+} cluster_member;
+
+/* Features of one article: pure and reentrant (stem is the caller's own).
+ * 0 or ACCORD_ENOMEM. All memory in a. */
+int cluster_prepare(arena *a, text_stemmer *stem, const char *title, const text_doc *doc, cluster_doc *out);
+
+int cluster_state_open(struct store *st, cluster_state **out);
+void cluster_state_free(cluster_state *cs);
+/* Decides the story of one article (a new version of an article already
+ * in a story stays there). a is the article's arena. out may be NULL.
+ * Fails only when memory or the store (bringing back an evicted story)
+ * fails; the state is then dropped. */
+int cluster_apply(cluster_state *cs, arena *a, const cluster_input *in, cluster_decision *out);
+/* Writes what was decided since the last flush, inside the caller's
+ * transaction, then lets long-finished stories leave memory. */
+int cluster_flush(cluster_state *cs, struct store *st);
+/* In memory, without SQL (decisions not flushed yet included): a story's
+ * members in rowid order (valid until the next apply), and an article's
+ * story (0: none). */
+int cluster_members(const cluster_state *cs, int64_t story, const cluster_member **members, size_t *n);
+int64_t cluster_story_in_memory(const cluster_state *cs, int64_t article);
+
+/* Read functions for later stages (what the store holds after the last
+ * flush). cluster_story_of sets *story to 0 when the article has none;
+ * cluster_story_members gives a malloc'd array in rowid order. */
+int cluster_story_of(struct store *st, int64_t article, int64_t *story);
+int cluster_story_members(struct store *st, int64_t story, int64_t **rowids, size_t *n);
+
+/* The SQL of migration 10 (the saved state). */
+extern const char cluster_migration_10[];
+
+/* Today's one-article path: db->cluster_state is a cluster_state, loaded
+ * on the first article and checked against the store before each one;
+ * cluster_article prepares, applies and flushes one article. copy_of is
+ * the integer key of the article it copies, or 0 (the copy index is then
+ * asked). */
 int cluster_open(struct accord *db);
 void cluster_close(struct accord *db);
-/* Clusters an article just stored (pipeline hook). copy_of is the integer
- * key of the article it copies, or 0. */
 int cluster_article(struct accord *db, const struct pipeline_article *pa, int64_t copy_of);
 
 /* What moved in a re-clustering. */
