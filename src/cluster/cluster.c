@@ -32,7 +32,8 @@
 #include "cluster.h"
 #include "util/util.h"
 
-enum { RECENT = CLUSTER_RING, STORYLINE_SCAN = 256, STORYLINE_TERMS = 24, STORYLINE_SCORED = 24, NO_WEEK = 0x7fffffff, LOG_TABLE = 4096 };
+enum { RECENT = CLUSTER_RING, STORYLINE_SCAN = 256, STORYLINE_TERMS = 24, STORYLINE_SCORED = 24, NO_WEEK = 0x7fffffff, LOG_TABLE = 4096,
+       EVICT_SCAN = 4096 };
 
 /* Documents assumed to lack every term (see idf()). */
 #define IDF_PRIOR 100.0
@@ -195,7 +196,17 @@ struct cluster_engine {
     cluster_story_loader load; /* brings an evicted story back */
     void *load_ud;
     int failed;       /* a loader failure inside a function that cannot return it */
+    u32vec dirty_list; /* the stories marked dirty */
+    uint32_t evict_cursor; /* where the next eviction scan starts */
 };
+
+/* Marks a story as changed since the store last had it. */
+static void mark(cluster_engine *e, uint32_t id)
+{
+    if (e->stories[id].dirty) return;
+    e->stories[id].dirty = true;
+    if (u32_push(&e->dirty_list, id)) e->failed = ACCORD_ENOMEM;
+}
 
 cluster_engine *cluster_engine_new(const cluster_params *p)
 {
@@ -231,6 +242,7 @@ void cluster_engine_free(cluster_engine *e)
     kmap_free(&e->lines);
     kmap_free(&e->member);
     free(e->log);
+    free(e->dirty_list.v);
     free(e);
 }
 
@@ -338,6 +350,7 @@ static story *story_get(cluster_engine *e, uint32_t id, bool create)
             e->stories[k].creator_slot = UINT32_MAX;
             e->stories[k].posted_week = NO_WEEK;
             e->stories[k].dirty = true;
+            if (u32_push(&e->dirty_list, k)) e->failed = ACCORD_ENOMEM;
         }
         e->n_stories = id;
     }
@@ -444,7 +457,7 @@ static void story_norms(const cluster_engine *e, const story *s, double norm[CLU
 static int story_post(cluster_engine *e, uint32_t id)
 {
     story *s = &e->stories[id];
-    s->dirty = true;
+    mark(e, id);
     uint32_t k = (uint32_t)e->p.index_terms;
     ranked *r = malloc((s->n ? s->n : 1) * sizeof *r);
     if (!r) return ACCORD_ENOMEM;
@@ -755,7 +768,7 @@ static int ring_push(cluster_engine *e, const cluster_doc *d, uint32_t story_id,
 /* Adds a weighed member to a story's centroid and span. */
 static int story_join(cluster_engine *e, story *s, const cluster_doc *d, const float *w)
 {
-    s->dirty = true;
+    mark(e, (uint32_t)(s - e->stories));
     int rc = centroid_add(e, s, d);
     if (rc) return rc;
     /* Centrality: the member's mixed cosine with the centroid it joined. */
@@ -861,7 +874,7 @@ static void story_remove(story *s, const cluster_doc *d)
     }
     s->n = (uint32_t)n;
     s->n_docs--;
-    s->dirty = true;
+
     if (s->central == d->article) {
         s->central = 0;
         s->central_score = -1;
@@ -927,6 +940,7 @@ static int reexamine(cluster_engine *e, const cluster_doc *x, uint32_t t, const 
                 if (there >= e->p.threshold && there >= own + e->p.move_margin) to = t;
             }
             if (to) {
+                mark(e, r->story);
                 story_remove(s, &r->d);
                 if (s->n_docs == 0) cluster_engine_set_storyline(e, r->story, 0); /* absorbed */
                 cluster_move *mv = &out->moves[out->n_moves++];
@@ -1074,7 +1088,7 @@ void cluster_engine_set_storyline(cluster_engine *e, uint32_t story_id, uint32_t
 {
     story *s = story_get(e, story_id, false);
     if (!s || s->storyline == line) return;
-    s->dirty = true;
+    mark(e, story_id);
     if (s->storyline && s->storyline < e->cap_lines && e->lines_size[s->storyline]) lines_adjust(e, s->storyline, -1);
     s->storyline = line;
     lines_adjust(e, line, +1);
@@ -1446,6 +1460,12 @@ static int story_ready(cluster_engine *e, uint32_t id)
     return rc;
 }
 
+const uint32_t *cluster_engine_dirty_stories(const cluster_engine *e, size_t *n)
+{
+    *n = e->dirty_list.n;
+    return e->dirty_list.v;
+}
+
 bool cluster_engine_story_dirty(const cluster_engine *e, uint32_t id)
 {
     return id && id <= e->n_stories && e->stories[id].dirty;
@@ -1464,7 +1484,8 @@ bool cluster_engine_ring_dirty(const cluster_engine *e, uint32_t slot)
 
 void cluster_engine_clean(cluster_engine *e)
 {
-    for (uint32_t i = 1; i <= e->n_stories; i++) e->stories[i].dirty = false;
+    for (uint32_t i = 0; i < e->dirty_list.n; i++) e->stories[e->dirty_list.v[i]].dirty = false;
+    e->dirty_list.n = 0;
     e->n_log = 0;
     memset(e->ring_dirty, 0, sizeof e->ring_dirty);
 }
@@ -1564,9 +1585,13 @@ int cluster_engine_failed(const cluster_engine *e)
 
 size_t cluster_engine_evict(cluster_engine *e, int32_t before_day)
 {
-    if (!e->load) return 0;
+    if (!e->load || !e->n_stories) return 0;
+    /* A bounded scan that goes round the stories over successive calls. */
     size_t n = 0;
-    for (uint32_t i = 1; i <= e->n_stories; i++) {
+    uint32_t scan = e->n_stories < EVICT_SCAN ? e->n_stories : EVICT_SCAN;
+    for (uint32_t q = 0; q < scan; q++) {
+        uint32_t i = e->evict_cursor % e->n_stories + 1;
+        e->evict_cursor = i;
         story *s = &e->stories[i];
         if (s->dirty || s->evicted || s->last == CLUSTER_NO_DAY || s->last >= before_day) continue;
         free(s->c);

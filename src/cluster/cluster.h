@@ -200,6 +200,8 @@ int cluster_engine_story_restore(cluster_engine *e, uint32_t story, const void *
  * made), slots of the ring of recent articles (CLUSTER_RING of them). */
 enum { CLUSTER_RING = 2048 };
 bool cluster_engine_story_dirty(const cluster_engine *e, uint32_t story);
+/* The dirty stories (each once, in the order they changed). */
+const uint32_t *cluster_engine_dirty_stories(const cluster_engine *e, size_t *n);
 const cluster_posting *cluster_engine_new_postings(const cluster_engine *e, size_t *n);
 bool cluster_engine_ring_dirty(const cluster_engine *e, uint32_t slot);
 void cluster_engine_clean(cluster_engine *e);
@@ -221,6 +223,7 @@ int32_t cluster_engine_max_day(const cluster_engine *e);
  * store has as they are (not dirty) drop their centroid and index terms;
  * the loader brings them back the moment they are needed, exactly, so
  * eviction never changes a result. Without a loader nothing is evicted.
+ * Each call looks at up to 4,096 stories, going round them over calls.
  * Returns the number of stories evicted. */
 void cluster_engine_set_loader(cluster_engine *e, cluster_story_loader load, void *ud);
 size_t cluster_engine_evict(cluster_engine *e, int32_t before_day);

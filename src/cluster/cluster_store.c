@@ -96,8 +96,6 @@ struct cluster_state {
     int64_t seq;       /* articles clustered (the store's after a flush); -1: not loaded */
     pending *ops;      /* decisions since the last flush, in order */
     size_t n_ops, cap_ops;
-    uint32_t *touched; /* stories to write at the flush (may repeat) */
-    size_t n_touched, cap_touched;
     member_list *members; /* per story id */
     uint32_t cap_members;
 };
@@ -121,7 +119,6 @@ static void state_reset(cluster_state *cs)
     cs->seq = -1;
     for (size_t i = 0; i < cs->n_ops; i++) pending_free(&cs->ops[i]);
     cs->n_ops = 0;
-    cs->n_touched = 0;
     for (uint32_t i = 0; i < cs->cap_members; i++) free(cs->members[i].v);
     free(cs->members);
     cs->members = NULL;
@@ -133,7 +130,6 @@ void cluster_state_free(cluster_state *cs)
     if (!cs) return;
     state_reset(cs);
     free(cs->ops);
-    free(cs->touched);
     free(cs);
 }
 
@@ -249,19 +245,6 @@ int cluster_members(const cluster_state *cs, int64_t story, const cluster_member
 int64_t cluster_story_in_memory(const cluster_state *cs, int64_t article)
 {
     return cs && cs->e ? cluster_engine_story_of(cs->e, article) : 0;
-}
-
-static int touch(cluster_state *cs, uint32_t story)
-{
-    if (cs->n_touched == cs->cap_touched) {
-        size_t cap = cs->cap_touched ? cs->cap_touched * 2 : 256;
-        uint32_t *t = realloc(cs->touched, cap * sizeof *t);
-        if (!t) return ACCORD_ENOMEM;
-        cs->touched = t;
-        cs->cap_touched = cap;
-    }
-    cs->touched[cs->n_touched++] = story;
-    return 0;
 }
 
 /* ---- Loading the state ------------------------------------------------------------------ */
@@ -410,7 +393,6 @@ static int load_state(store *st, cluster_state *cs)
         if (rc == 0 && (store_exec(st, "DELETE FROM cluster_postings") || store_exec(st, "DELETE FROM cluster_ring") ||
                         store_exec(st, "DELETE FROM cluster_story_state")))
             rc = db_fail(st, "clearing the saved state");
-        for (uint32_t k = 1; rc == 0 && k <= cluster_engine_n_stories(cs->e); k++) rc = touch(cs, k);
     } else if (rc == 0) {
         cluster_engine_clean(cs->e);
     }
@@ -554,7 +536,6 @@ int cluster_apply(cluster_state *cs, arena *a, const cluster_input *in, cluster_
     }
     cluster_member mem = {d.article, op ? op->event_day : CLUSTER_NO_DAY, op ? op->event_conf : 0};
     if (rc == 0) rc = member_add(cs, m.story, &mem);
-    if (rc == 0) rc = touch(cs, m.story);
     for (int i = 0; rc == 0 && i < m.n_moves; i++) {
         pending *mv;
         rc = push_op(cs, &mv);
@@ -563,8 +544,6 @@ int cluster_apply(cluster_state *cs, arena *a, const cluster_input *in, cluster_
         mv->mv = m.moves[i];
         mv->by = d.article;
         rc = member_move(cs, m.moves[i].article, m.moves[i].from, m.moves[i].to);
-        if (rc == 0) rc = touch(cs, m.moves[i].from);
-        if (rc == 0) rc = touch(cs, m.moves[i].to);
     }
     if (rc) {
         state_reset(cs);
@@ -712,25 +691,18 @@ static int64_t copy_original(store *st, int64_t article)
 }
 
 
-static int cmp_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 static int write_state(store *st, cluster_state *cs)
 {
     cluster_engine *e = cs->e;
     int rc = 0;
-    /* Stories: their rows and their saved state, each once, by id. */
-    if (cs->n_touched) qsort(cs->touched, cs->n_touched, sizeof *cs->touched, cmp_u32);
+    /* Stories: their rows and their saved state. */
+    size_t nd;
+    const uint32_t *dirty = cluster_engine_dirty_stories(e, &nd);
     sqlite3_stmt *w = store_prepare(st, "INSERT INTO cluster_story_state(story, state) VALUES (?1, ?2) "
                                         "ON CONFLICT(story) DO UPDATE SET state = excluded.state");
     if (!w) return db_fail(st, "saving a story's state");
-    for (size_t i = 0; rc == 0 && i < cs->n_touched; i++) {
-        uint32_t k = cs->touched[i];
-        if (i && k == cs->touched[i - 1]) continue;
-        if (!cluster_engine_story_dirty(e, k)) continue;
+    for (size_t i = 0; rc == 0 && i < nd; i++) {
+        uint32_t k = dirty[i];
         rc = write_story(st, e, k);
         unsigned char *blob = NULL;
         size_t len = 0;
@@ -804,8 +776,9 @@ int cluster_flush(cluster_state *cs, store *st)
     }
     for (size_t i = 0; i < cs->n_ops; i++) pending_free(&cs->ops[i]);
     cs->n_ops = 0;
-    cs->n_touched = 0;
     cluster_engine_clean(cs->e);
+    /* When and how much is evicted never changes a result: an evicted
+     * story comes back exactly as it was. */
     int32_t latest = cluster_engine_max_day(cs->e);
     if (latest != CLUSTER_NO_DAY) cluster_engine_evict(cs->e, latest - EVICT_AFTER_DAYS);
     return 0;
