@@ -37,10 +37,11 @@
  * article in date order and keeps an old id for each new story that holds
  * most of an old story's articles; it reports what moved.
  *
- * The stage keeps its state in its own tables (migrations 5 and 6) and mirrors
- * the active part in memory for speed; the memory is checked against a
- * sequence number in the store before each article and reloaded when
- * another writer or a rolled-back transaction changed the tables. */
+ * The stage keeps its tables (migrations 5, 6 and 10): stories, their
+ * members, and the engine's own state, saved as it is so that opening the
+ * stage rebuilds it exactly (an interrupted ingest resumes as if it never
+ * stopped). Stories long finished leave memory and come back from the
+ * store when an article needs them. */
 #ifndef ACCORD_CLUSTER_H
 #define ACCORD_CLUSTER_H
 

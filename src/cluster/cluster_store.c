@@ -512,7 +512,7 @@ int cluster_apply(cluster_state *cs, arena *a, const cluster_input *in, cluster_
         state_reset(cs); /* the engine is no longer the store's: reload it */
         return rc == ACCORD_ENOMEM ? acc_error(rc, "out of memory clustering") : rc;
     }
-    pending *op;
+    pending *op = NULL;
     rc = push_op(cs, &op);
     if (rc == 0) {
         op->article = d.article;

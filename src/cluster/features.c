@@ -28,6 +28,7 @@
  * per word, among sentences of a readable length. */
 #include <ctype.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,19 +82,23 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* The stop list sorted once (it is small; bsearch over a sorted copy). */
+/* The stop list sorted once, before any thread reads it (features are
+ * computed on worker threads: pthread_once makes the first call build it
+ * and every other wait for it). */
+static const char *sorted_stop_words[sizeof stop_words / sizeof stop_words[0]];
+static pthread_once_t stops_once = PTHREAD_ONCE_INIT;
+
+static void sort_stops(void)
+{
+    memcpy(sorted_stop_words, stop_words, sizeof stop_words);
+    qsort(sorted_stop_words, sizeof stop_words / sizeof stop_words[0], sizeof sorted_stop_words[0], cmp_str);
+}
+
 static const char **sorted_stops(size_t *n)
 {
-    static const char *sorted[sizeof stop_words / sizeof stop_words[0]];
-    static int ready;
     *n = sizeof stop_words / sizeof stop_words[0];
-    if (!ready) {
-        /* Benign if two threads race: both write the same sorted array. */
-        memcpy(sorted, stop_words, sizeof stop_words);
-        qsort(sorted, *n, sizeof sorted[0], cmp_str);
-        ready = 1;
-    }
-    return sorted;
+    pthread_once(&stops_once, sort_stops);
+    return sorted_stop_words;
 }
 
 static bool is_stop(const char *w)
