@@ -9,7 +9,8 @@
  * its own event day), and the engine's state for an exact restart:
  * cluster_story_state (each story's centroid, span, inferred days, label
  * candidates and index terms, as bytes), cluster_postings (the candidate
- * and storyline index, in the order entries were made), cluster_ring (the
+ * and storyline index, in the order entries were made, one row of packed
+ * entries per flush), cluster_ring (the
  * recent articles the second looks go back to) and cluster_state (the
  * sequence number, the id counters, and the sequence number the saved
  * state reflects).
@@ -50,11 +51,13 @@
  * an article's day; a late article older than that brings them back). */
 #define EVICT_AFTER_DAYS 30
 
+/* A saved index entry: kind (1 byte), key (8), story (4), little-endian. */
+#define POSTING_BYTES 13
+
 /* The migration of this stage's tables for an exact restart. */
 const char cluster_migration_10[] =
     "CREATE TABLE cluster_story_state (story INTEGER PRIMARY KEY, state BLOB NOT NULL);\n"
-    "CREATE TABLE cluster_postings (id INTEGER PRIMARY KEY, kind INTEGER NOT NULL, key INTEGER NOT NULL, "
-    "story INTEGER NOT NULL);\n"
+    "CREATE TABLE cluster_postings (id INTEGER PRIMARY KEY, entries BLOB NOT NULL);\n"
     "CREATE TABLE cluster_ring (slot INTEGER PRIMARY KEY, article INTEGER NOT NULL, story INTEGER NOT NULL, "
     "attach REAL NOT NULL);\n"
     "ALTER TABLE cluster_state ADD COLUMN saved_seq INTEGER;\n"
@@ -317,12 +320,18 @@ static int load_saved(store *st, cluster_state *cs, const cluster_globals *g)
         rc = cluster_engine_story_restore(e, (uint32_t)sqlite3_column_int64(s, 0), sqlite3_column_blob(s, 1),
                                           (size_t)sqlite3_column_bytes(s, 1));
     if (s) sqlite3_reset(s);
-    s = rc ? NULL : store_prepare(st, "SELECT kind, key, story FROM cluster_postings ORDER BY id");
+    s = rc ? NULL : store_prepare(st, "SELECT entries FROM cluster_postings ORDER BY id");
     if (!rc && !s) return db_fail(st, "loading the story index");
     while (rc == 0 && sqlite3_step(s) == SQLITE_ROW) {
-        cluster_posting p = {(uint8_t)sqlite3_column_int(s, 0), (uint64_t)sqlite3_column_int64(s, 1),
-                             (uint32_t)sqlite3_column_int64(s, 2)};
-        rc = cluster_engine_posting_restore(e, &p);
+        const unsigned char *b = sqlite3_column_blob(s, 0);
+        size_t n = (size_t)sqlite3_column_bytes(s, 0);
+        if (n % POSTING_BYTES) rc = ACCORD_EINTERNAL;
+        for (size_t i = 0; rc == 0 && i < n; i += POSTING_BYTES) {
+            cluster_posting p = {b[i], 0, 0};
+            for (int k = 0; k < 8; k++) p.key |= (uint64_t)b[i + 1 + k] << (8 * k);
+            for (int k = 0; k < 4; k++) p.story |= (uint32_t)b[i + 9 + k] << (8 * k);
+            rc = cluster_engine_posting_restore(e, &p);
+        }
     }
     if (s) sqlite3_reset(s);
     s = rc ? NULL
@@ -716,17 +725,26 @@ static int write_state(store *st, cluster_state *cs)
         }
         free(blob);
     }
-    /* New index entries, in the order they were made. */
+    /* New index entries, in the order they were made: one row a flush. */
     size_t np;
     const cluster_posting *p = cluster_engine_new_postings(e, &np);
-    sqlite3_stmt *ps = rc || !np ? NULL : store_prepare(st, "INSERT INTO cluster_postings(kind, key, story) VALUES (?1, ?2, ?3)");
-    if (rc == 0 && np && !ps) rc = db_fail(st, "saving the story index");
-    for (size_t i = 0; rc == 0 && i < np; i++) {
-        sqlite3_bind_int(ps, 1, p[i].kind);
-        sqlite3_bind_int64(ps, 2, (int64_t)p[i].key);
-        sqlite3_bind_int64(ps, 3, p[i].story);
-        if (sqlite3_step(ps) != SQLITE_DONE) rc = db_fail(st, "saving the story index");
-        sqlite3_reset(ps);
+    if (rc == 0 && np) {
+        unsigned char *b = malloc(np * POSTING_BYTES);
+        if (!b) rc = acc_error(ACCORD_ENOMEM, "out of memory saving the story index");
+        for (size_t i = 0; rc == 0 && i < np; i++) {
+            unsigned char *q = b + i * POSTING_BYTES;
+            q[0] = p[i].kind;
+            for (int k = 0; k < 8; k++) q[1 + k] = (unsigned char)(p[i].key >> (8 * k));
+            for (int k = 0; k < 4; k++) q[9 + k] = (unsigned char)(p[i].story >> (8 * k));
+        }
+        sqlite3_stmt *ps = rc ? NULL : store_prepare(st, "INSERT INTO cluster_postings(entries) VALUES (?1)");
+        if (rc == 0 && !ps) rc = db_fail(st, "saving the story index");
+        if (rc == 0) {
+            sqlite3_bind_blob(ps, 1, b, (int)(np * POSTING_BYTES), SQLITE_STATIC);
+            if (sqlite3_step(ps) != SQLITE_DONE) rc = db_fail(st, "saving the story index");
+            sqlite3_reset(ps);
+        }
+        free(b);
     }
     /* The slots of the ring of recent articles that changed. */
     sqlite3_stmt *r = rc ? NULL : store_prepare(st, "INSERT OR REPLACE INTO cluster_ring(slot, article, story, attach) "

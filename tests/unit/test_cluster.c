@@ -404,7 +404,8 @@ static char *syn_dump(store *st)
         "SELECT article, story, seq, day, score, created, why, headline FROM story_articles ORDER BY article",
         "SELECT id, storyline, first_day, last_day, label_article, label, n_articles, n_distinct FROM stories ORDER BY id",
         "SELECT story, hex(state) FROM cluster_story_state ORDER BY story",
-        "SELECT id, kind, key, story FROM cluster_postings ORDER BY id",
+        /* the index entries in order (rows are flushes: batches differ) */
+        "SELECT group_concat(hex(entries), '') FROM (SELECT entries FROM cluster_postings ORDER BY id)",
         "SELECT slot, article, story, attach FROM cluster_ring ORDER BY slot",
         "SELECT seq, saved_seq, n_stories, n_lines, max_day, ring_head, ring_n FROM cluster_state"};
     size_t cap = 1 << 16, n = 0;
