@@ -308,6 +308,11 @@ int cluster_prepare(arena *a, text_stemmer *stem, const char *title, const text_
 
 int cluster_state_open(struct store *st, cluster_state **out);
 void cluster_state_free(cluster_state *cs);
+/* Loads the state when it is not loaded yet (cluster_open loads on first
+ * use), or again when the store moved on without it (another writer, a
+ * rolled-back batch: its sequence number differs, or decisions were never
+ * flushed). Call it at the start of a batch, inside its transaction. */
+int cluster_state_sync(cluster_state *cs, struct store *st);
 /* Decides the story of one article (a new version of an article already
  * in a story stays there). a is the article's arena. out may be NULL.
  * Fails only when memory or the store (bringing back an evicted story)

@@ -813,22 +813,26 @@ static int64_t stored_seq(store *st)
     return v;
 }
 
+int cluster_state_sync(cluster_state *cs, store *st)
+{
+    /* Another writer, or a transaction rolled back after the state took
+     * an article, leaves the store's sequence number elsewhere: reload. */
+    int64_t seq = stored_seq(st);
+    if (seq < -1) return db_fail(st, "reading the state");
+    if (!cs->e || seq != cs->seq || cs->n_ops) return load_state(st, cs);
+    return 0;
+}
+
 int cluster_article(accord *db, const pipeline_article *pa, int64_t copy_of)
 {
     cluster_state *cs = db->cluster_state;
     if (!cs) return 0;
     store *st = db->st;
-    /* Another writer, or a transaction rolled back after the state took
-     * an article, leaves the store's sequence number elsewhere: reload. */
-    int64_t seq = stored_seq(st);
-    if (seq < -1) return db_fail(st, "reading the state");
-    if (!cs->e || seq != cs->seq) {
-        int rc = load_state(st, cs);
-        if (rc) return rc;
-    }
+    int rc = cluster_state_sync(cs, st);
+    if (rc) return rc;
     if (cluster_engine_story_of(cs->e, pa->rowid)) return 0;
     cluster_doc d;
-    int rc = cluster_prepare(pa->a, db->stemmer, pa->title, &pa->doc, &d);
+    rc = cluster_prepare(pa->a, db->stemmer, pa->title, &pa->doc, &d);
     if (rc) return rc;
     const clean_result *cr = pa->clean;
     cluster_input in = {0};
