@@ -250,6 +250,13 @@ static int run(const synth *g, size_t n_articles)
     printf("| %zu | %.1f | %.2f | %.0f | %.1f | %u | %.0f | %.3f |\n", n_articles, (double)bytes / 1e6, secs,
            (double)n_articles / secs, secs / (double)n_articles * 1e6, cluster_engine_n_stories(eng),
            (double)peak_kb() / 1024, f1);
+    cluster_memory mem;
+    cluster_engine_memory(eng, &mem);
+    fprintf(stderr,
+            "memory at the end (MB): story records %.1f, centroids and index terms %.1f (%u of %u stories in "
+            "memory), candidate and storyline index %.1f, frequencies %.1f, article -> story %.1f, ring %.1f\n",
+            mem.stories / 1e6, mem.centroids / 1e6, mem.resident, cluster_engine_n_stories(eng), mem.index / 1e6,
+            mem.frequencies / 1e6, mem.members / 1e6, mem.ring / 1e6);
     fflush(stdout);
     free(k);
     free(text);

@@ -1610,3 +1610,21 @@ int32_t cluster_engine_max_day(const cluster_engine *e)
 {
     return e->max_day;
 }
+
+void cluster_engine_memory(const cluster_engine *e, cluster_memory *m)
+{
+    memset(m, 0, sizeof *m);
+    m->stories = (size_t)e->cap_stories * (sizeof(story) + 2 * sizeof(uint32_t));
+    for (uint32_t i = 1; i <= e->n_stories; i++) {
+        const story *s = &e->stories[i];
+        m->centroids += (size_t)s->cap * sizeof(centry) + ((size_t)s->cap_posted + s->cap_lined) * sizeof(uint64_t);
+        m->resident += !s->evicted;
+    }
+    m->index = (e->index.cap + e->lines.cap) * (sizeof(uint64_t) + sizeof(uint32_t)) +
+               (size_t)e->cap_postings * sizeof(u32vec);
+    for (uint32_t i = 0; i < e->n_postings; i++) m->index += (size_t)e->postings[i].cap * sizeof(uint32_t);
+    m->frequencies = e->df.cap * (sizeof(uint64_t) + sizeof(uint32_t)) + (size_t)e->cap_terms * sizeof(uint32_t);
+    m->members = e->member.cap * (sizeof(uint64_t) + sizeof(uint32_t));
+    if (e->ring)
+        for (uint32_t i = 0; i < RECENT; i++) m->ring += sizeof(recent) + e->ring[i].d.n * sizeof(cluster_feature);
+}

@@ -228,6 +228,13 @@ int32_t cluster_engine_max_day(const cluster_engine *e);
  * Returns the number of stories evicted. */
 void cluster_engine_set_loader(cluster_engine *e, cluster_story_loader load, void *ud);
 size_t cluster_engine_evict(cluster_engine *e, int32_t before_day);
+/* Bytes the engine holds, by part (allocated capacity), and the stories
+ * whose centroid is in memory. */
+typedef struct cluster_memory {
+    size_t stories, centroids, index, frequencies, members, ring;
+    uint32_t resident;
+} cluster_memory;
+void cluster_engine_memory(const cluster_engine *e, cluster_memory *m);
 /* A loader failure met where it could not be returned (storylines); the
  * caller treats the article as failed. */
 int cluster_engine_failed(const cluster_engine *e);
