@@ -7,9 +7,11 @@
  * IDF is applied when comparing, with the document frequencies of that
  * moment, to the article and the centroid alike; terms are numbered as
  * they are first counted so that a frequency is an array read. Scoring an
- * article is a merge of two sorted arrays per candidate. Centroids only
- * ever grow by additions, so replaying the members of a story in the
- * order they joined rebuilds it: that is how the store reloads the state.
+ * article is a merge of two sorted arrays per candidate. A centroid
+ * depends on the order of the decisions (each cut is made with the
+ * frequencies of its moment, and a member that moved away once counted),
+ * so the store keeps the engine's state itself (see "Exact persistence"
+ * below) rather than replaying members.
  *
  * The candidate index maps (term, week) to the stories that had term among
  * their index_terms heaviest terms while active in that week. An article
