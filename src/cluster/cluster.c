@@ -87,6 +87,41 @@ static int u32_push(u32vec *a, uint32_t x)
     return 0;
 }
 
+/* A posting list: stories in the order they were posted. Most lists hold
+ * one or two (a story's own names under one week), kept inline. */
+typedef struct plist {
+    union {
+        uint32_t *v;
+        uint32_t in[2];
+    } u;
+    uint32_t n, cap; /* cap 2 or less: inline */
+} plist;
+
+static const uint32_t *plist_data(const plist *p)
+{
+    return p->cap > 2 ? p->u.v : p->u.in;
+}
+
+static int plist_push(plist *p, uint32_t x)
+{
+    if (p->cap <= 2 && p->n < 2) {
+        p->u.in[p->n++] = x;
+        p->cap = 2;
+        return 0;
+    }
+    if (p->cap <= 2 || p->n == p->cap) {
+        uint32_t cap = p->cap <= 2 ? 8 : p->cap * 2;
+        uint32_t *v = malloc(cap * sizeof *v);
+        if (!v) return ACCORD_ENOMEM;
+        memcpy(v, plist_data(p), p->n * sizeof *v);
+        if (p->cap > 2) free(p->u.v);
+        p->u.v = v;
+        p->cap = cap;
+    }
+    p->u.v[p->n++] = x;
+    return 0;
+}
+
 /* Open addressing map from a non-zero 64-bit key to a uint32 value. */
 typedef struct kmap {
     uint64_t *keys;
@@ -177,7 +212,7 @@ struct cluster_engine {
     uint32_t n_stories, cap_stories;
     kmap index;       /* hash(term, week) -> postings number */
     kmap lines;       /* term -> postings number (storylines) */
-    u32vec *postings;
+    plist *postings;
     uint32_t n_postings, cap_postings;
     uint32_t *lines_size; /* stories per storyline */
     uint32_t n_lines, cap_lines;
@@ -231,7 +266,8 @@ void cluster_engine_free(cluster_engine *e)
         free(e->stories[i].lined);
     }
     free(e->stories);
-    for (uint32_t i = 0; i < e->n_postings; i++) free(e->postings[i].v);
+    for (uint32_t i = 0; i < e->n_postings; i++)
+        if (e->postings[i].cap > 2) free(e->postings[i].u.v);
     free(e->postings);
     free(e->lines_size);
     free(e->seen);
@@ -380,7 +416,7 @@ static int post(cluster_engine *e, kmap *m, uint64_t key, uint32_t story_id, boo
     if (*slot == 0) {
         if (e->n_postings == e->cap_postings) {
             uint32_t cap = e->cap_postings ? e->cap_postings * 2 : 4096;
-            u32vec *p = realloc(e->postings, cap * sizeof *p);
+            plist *p = realloc(e->postings, cap * sizeof *p);
             if (!p) return ACCORD_ENOMEM;
             memset(p + e->cap_postings, 0, (cap - e->cap_postings) * sizeof *p);
             e->postings = p;
@@ -388,8 +424,8 @@ static int post(cluster_engine *e, kmap *m, uint64_t key, uint32_t story_id, boo
         }
         *slot = ++e->n_postings; /* 1-based: 0 is "none" */
     }
-    u32vec *v = &e->postings[*slot - 1];
-    if (v->n && v->v[v->n - 1] == story_id) return 0;
+    plist *v = &e->postings[*slot - 1];
+    if (v->n && plist_data(v)[v->n - 1] == story_id) return 0;
     if (log) {
         if (e->n_log == e->cap_log) {
             size_t cap = e->cap_log ? e->cap_log * 2 : 1024;
@@ -400,10 +436,10 @@ static int post(cluster_engine *e, kmap *m, uint64_t key, uint32_t story_id, boo
         }
         e->log[e->n_log++] = (cluster_posting){m == &e->lines, key, story_id};
     }
-    return u32_push(v, story_id);
+    return plist_push(v, story_id);
 }
 
-static u32vec *postings_of(cluster_engine *e, kmap *m, uint64_t key)
+static plist *postings_of(cluster_engine *e, kmap *m, uint64_t key)
 {
     uint32_t *slot = kmap_slot(m, key, false);
     return slot && *slot ? &e->postings[*slot - 1] : NULL;
@@ -661,9 +697,10 @@ static int candidates(cluster_engine *e, const cluster_doc *d, const float *w, u
                 week = NO_WEEK;
                 last = true;
             }
-            u32vec *v = postings_of(e, &e->index, index_key(r[q].term, week));
+            plist *v = postings_of(e, &e->index, index_key(r[q].term, week));
+            const uint32_t *vv = v ? plist_data(v) : NULL;
             for (uint32_t i = 0; v && i < v->n; i++) {
-                uint32_t sid = v->v[i];
+                uint32_t sid = vv[i];
                 if (e->seen[sid] == e->stamp) {
                     c[e->pos[sid]].weight += r[q].w;
                     continue;
@@ -1140,11 +1177,11 @@ uint32_t cluster_engine_link(cluster_engine *e, uint32_t story_id, bool *created
     size_t n = 0, cap = 0;
     uint32_t terms = s->n_lined < STORYLINE_TERMS ? s->n_lined : STORYLINE_TERMS;
     for (uint32_t q = 0; q < terms; q++) {
-        u32vec *v = postings_of(e, &e->lines, s->lined[q]);
+        plist *v = postings_of(e, &e->lines, s->lined[q]);
         if (!v) continue;
         uint32_t from = v->n > STORYLINE_SCAN ? v->n - STORYLINE_SCAN : 0;
         for (uint32_t i = from; i < v->n; i++) {
-            uint32_t o = v->v[i];
+            uint32_t o = plist_data(v)[i];
             if (!e->stories[o].storyline) continue;
             if (e->seen[o] == e->stamp) {
                 if (o != story_id) c[e->pos[o]].weight += 1;
@@ -1623,8 +1660,9 @@ void cluster_engine_memory(const cluster_engine *e, cluster_memory *m)
         m->resident += !s->evicted;
     }
     m->index = (e->index.cap + e->lines.cap) * (sizeof(uint64_t) + sizeof(uint32_t)) +
-               (size_t)e->cap_postings * sizeof(u32vec);
-    for (uint32_t i = 0; i < e->n_postings; i++) m->index += (size_t)e->postings[i].cap * sizeof(uint32_t);
+               (size_t)e->cap_postings * sizeof(plist);
+    for (uint32_t i = 0; i < e->n_postings; i++)
+        if (e->postings[i].cap > 2) m->index += (size_t)e->postings[i].cap * sizeof(uint32_t);
     m->frequencies = e->df.cap * (sizeof(uint64_t) + sizeof(uint32_t)) + (size_t)e->cap_terms * sizeof(uint32_t);
     m->members = e->member.cap * (sizeof(uint64_t) + sizeof(uint32_t));
     if (e->ring)
