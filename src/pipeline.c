@@ -9,6 +9,7 @@
 #include "cluster/cluster.h"
 #include "dedup/dedup.h"
 #include "extract/extract_store.h"
+#include <stdio.h>
 #include "util/buf.h"
 #include "util/util.h"
 
@@ -96,10 +97,9 @@ static int refine_story_dates(accord *db, int64_t article)
 int pipeline_open(accord *db)
 {
     db->stemmer = text_stemmer_new("en");
+    if (!db->stemmer) return acc_error(ACCORD_ENOMEM, "out of memory");
     /* Stage state: each stage opens its own here. */
-    int rc = cluster_open(db);
-    if (rc != 0) return rc;
-    return 0;
+    return cluster_open(db);
 }
 
 void pipeline_close(accord *db)
@@ -110,115 +110,153 @@ void pipeline_close(accord *db)
     db->stemmer = NULL;
 }
 
-int pipeline_ingest(accord *db, const raw_article *raw, accord_event_kind *kind)
+int pipeline_reset(accord *db)
 {
-    arena a;
-    arena_init(&a);
-    buf nfc = BUF_INIT;
-    int rc = 0;
-    pipeline_article pa = {0};
-    pa.raw = raw;
-    pa.a = &a;
-    pa.id = raw->id;
-    pa.title = raw->title;
-    pa.source = raw->source;
-    pa.url = raw->url;
-    pa.given_date = raw->given_date;
-    pa.published = raw->published;
+    pipeline_close(db);
+    return pipeline_open(db);
+}
+
+static bool same_source(const char *x, const char *y)
+{
+    return x && y ? strcmp(x, y) == 0 : x == y;
+}
+
+int pipeline_views(accord *db, pipeline_article *const *pa, size_t n)
+{
+    /* The outlet's learned boilerplate, one read per outlet of the batch
+     * (keys live in the arena of the first article that asked). */
+    for (size_t i = 0; i < n; i++) {
+        const char *src = pa[i]->raw->source;
+        size_t j = i;
+        while (j > 0 && !same_source(src, pa[j - 1]->raw->source)) j--;
+        if (j > 0) {
+            pa[i]->learned = pa[j - 1]->learned;
+            continue;
+        }
+        int rc = clean_store_learned(db->st, src, pa[i]->a, &pa[i]->learned);
+        if (rc != 0) return rc;
+    }
+    return 0;
+}
+
+static void refuse(pipeline_article *pa, int code, const char *msg)
+{
+    pa->status = code;
+    snprintf(pa->error, sizeof pa->error, "%s", msg);
+}
+
+/* The reference date before cleaning: what the article came with, else the
+ * time it was first ingested. Clean prefers a publication date it finds in
+ * the page's own metadata. */
+static const char *given_reference(const raw_article *raw, const char *first_seen)
+{
+    if (raw->published) return raw->published;
+    if (raw->given_date) return raw->given_date;
+    if (raw->fetched) return raw->fetched;
+    return first_seen;
+}
+
+void pipeline_prepare(accord *db, pipeline_worker *w, pipeline_article *pa)
+{
+    (void)db;
+    (void)w;
+    const raw_article *raw = pa->raw;
+    arena *a = pa->a;
+    pa->id = raw->id;
+    pa->title = raw->title;
+    pa->source = raw->source;
+    pa->url = raw->url;
+    pa->given_date = raw->given_date;
+    pa->published = raw->published;
 
     /* clean: main text and metadata; junk out with its reasons, the
      * outlet's learned boilerplate too; dates worked out. */
-    const char *body = raw->body;
-    size_t body_len = raw->body_len;
-    clean_result cr;
-    char *clean_meta = NULL;
-    {
-        clean_learned learned;
-        rc = clean_store_learned(db->st, raw->source, &a, &learned);
-        if (rc != 0) goto out;
-        int crc = raw->is_html ? clean_html_learned(&a, raw->body, raw->body_len, raw->url, raw->given_date,
-                                                    raw->source, &learned, &cr)
-                               : clean_text_learned(&a, raw->body, raw->body_len, raw->given_date,
-                                                    raw->source, &learned, &cr);
-        if (crc != 0) {
-            rc = crc == -1 ? acc_error(ACCORD_ENOMEM, "out of memory cleaning the article")
-                           : acc_error(ACCORD_EINPUT, "the article could not be cleaned");
-            goto out;
-        }
-        body = cr.text;
-        body_len = cr.len;
-        pa.clean = &cr;
-        if (!pa.title) pa.title = cr.title;
-        if (!pa.published && cr.published.value && cr.published.source &&
-            strcmp(cr.published.source, "inferred") != 0)
-            pa.published = cr.published.value;
-        pa.event_date = cr.event.value;
-        clean_meta = clean_result_json(&cr, false);
-    }
+    clean_result *cr = arena_alloc(a, sizeof *cr);
+    if (!cr) return refuse(pa, ACCORD_ENOMEM, "out of memory cleaning the article");
+    const clean_learned *learned = &pa->learned;
+    int crc = raw->is_html ? clean_html_learned(a, raw->body, raw->body_len, raw->url, raw->given_date,
+                                                raw->source, learned, cr)
+                           : clean_text_learned(a, raw->body, raw->body_len, raw->given_date, raw->source,
+                                                learned, cr);
+    if (crc != 0)
+        return refuse(pa, crc == -1 ? ACCORD_ENOMEM : ACCORD_EINPUT,
+                      crc == -1 ? "out of memory cleaning the article" : "the article could not be cleaned");
+    pa->clean = cr;
+    if (!pa->title) pa->title = cr->title;
+    pa->author = raw->author ? raw->author : cr->author;
+    if (!pa->published && cr->published.value && cr->published.source &&
+        strcmp(cr->published.source, "inferred") != 0)
+        pa->published = cr->published.value;
+    pa->event_date = cr->event.value;
+    pa->event_confidence = cr->event.confidence;
+    pa->ref_date = pa->published ? pa->published : given_reference(raw, pa->first_seen);
 
     /* text: normalise for storage, analyse. */
-    if (text_nfc(body, body_len, &nfc) != 0 || buf_failed(&nfc)) {
-        rc = acc_error(ACCORD_ENOMEM, "out of memory normalising the text");
-        goto out;
+    buf nfc = BUF_INIT;
+    if (text_nfc(cr->text, cr->len, &nfc) != 0 || buf_failed(&nfc)) {
+        buf_free(&nfc);
+        return refuse(pa, ACCORD_ENOMEM, "out of memory normalising the text");
     }
-    pa.text = buf_cstr(&nfc);
-    pa.len = nfc.len;
-    if (pa.len == 0) {
-        rc = acc_error(ACCORD_EINPUT, "no article text left after cleaning");
-        goto out;
-    }
-    pa.lang = raw->lang ? raw->lang : text_language(pa.text, pa.len, NULL);
+    pa->len = nfc.len;
+    pa->text = arena_strndup(a, buf_cstr(&nfc), nfc.len);
+    buf_free(&nfc);
+    if (!pa->text) return refuse(pa, ACCORD_ENOMEM, "out of memory normalising the text");
+    if (pa->len == 0) return refuse(pa, ACCORD_EINPUT, "no article text left after cleaning");
+    pa->lang = raw->lang ? raw->lang : text_language(pa->text, pa->len, NULL);
+    pa->clean_meta = clean_result_json(cr, false);
+    if (!pa->clean_meta) return refuse(pa, ACCORD_ENOMEM, "out of memory describing the article");
+    if (text_analyze(a, pa->text, pa->len, &pa->doc) != 0)
+        return refuse(pa, ACCORD_ENOMEM, "out of memory analysing the text");
 
+    /* extract: entities, quotes, quantities, time expressions, resolved
+     * against the article's reference date. */
+    if (extract_article(a, &pa->doc, pa->ref_date, &pa->ex) != 0)
+        return refuse(pa, ACCORD_ENOMEM, "extract: out of memory");
+}
+
+int pipeline_apply(accord *db, pipeline_worker *w, pipeline_article *pa, accord_event_kind *kind)
+{
+    (void)w;
+    int rc = 0;
+    const clean_result *cr = pa->clean;
     /* store */
     store_article sa = {
-        .id = pa.id, .source = pa.source, .url = pa.url, .title = pa.title,
-        .author = raw->author ? raw->author : cr.author,
-        .given_date = pa.given_date, .published = pa.published, .fetched = raw->fetched,
-        .event_date = pa.event_date, .lang = pa.lang, .text = pa.text, .text_len = pa.len,
-        .meta_json = clean_meta, .extra_json = raw->extra_json, .origin = raw->file,
-        .repaired_bytes = raw->repaired_bytes,
+        .id = pa->id, .source = pa->source, .url = pa->url, .title = pa->title,
+        .author = pa->author, .given_date = pa->given_date, .published = pa->published,
+        .fetched = pa->raw->fetched, .event_date = pa->event_date, .lang = pa->lang,
+        .text = pa->text, .text_len = pa->len, .meta_json = pa->clean_meta,
+        .extra_json = pa->raw->extra_json, .origin = pa->raw->file,
+        .repaired_bytes = pa->raw->repaired_bytes, .first_seen = pa->first_seen,
     };
-    rc = store_article_put(db->st, &sa, &pa.outcome, &pa.rowid, &pa.version);
-    if (rc != 0) goto out;
-    *kind = pa.outcome == STORE_PUT_NEW ? ACCORD_EVENT_NEW
-            : pa.outcome == STORE_PUT_SAME ? ACCORD_EVENT_SAME
-                                           : ACCORD_EVENT_VERSION;
-    if (pa.outcome == STORE_PUT_SAME) goto out;
+    rc = store_article_put(db->st, &sa, &pa->outcome, &pa->rowid, &pa->version);
+    if (rc != 0) return rc;
+    *kind = pa->outcome == STORE_PUT_NEW ? ACCORD_EVENT_NEW
+            : pa->outcome == STORE_PUT_SAME ? ACCORD_EVENT_SAME
+                                            : ACCORD_EVENT_VERSION;
+    if (pa->outcome == STORE_PUT_SAME) return 0;
 
     /* clean: the article counts towards its outlet's learned boilerplate. */
-    rc = clean_store_observe(db->st, raw->source, &cr, &a);
-    if (rc != 0) goto out;
-
-    if (text_analyze(&a, pa.text, pa.len, &pa.doc) != 0) {
-        rc = acc_error(ACCORD_ENOMEM, "out of memory analysing the text");
-        goto out;
-    }
-
-    /* Stages after the store, in order: dedup, extract, cluster. */
+    rc = clean_store_observe(db->st, pa->source, cr, pa->a);
+    if (rc != 0) return rc;
 
     /* dedup: copy pairs and shared passages with the articles stored so far. */
-    rc = dedup_store_article(db->st, pa.rowid, pa.text, pa.len, &pa.doc);
-    if (rc != 0) goto out;
+    rc = dedup_store_article(db->st, pa->rowid, pa->text, pa->len, &pa->doc);
+    if (rc != 0) return rc;
 
-    /* extract: entities, quotes, quantities, time expressions. Relative
-     * dates resolve against the publication date, else the event date. */
-    {
-        const char *ref = pa.published ? pa.published : pa.event_date ? pa.event_date : pa.given_date;
-        rc = extract_store_article(db->st, pa.rowid, &a, &pa.doc, ref);
-        if (rc != 0) goto out;
-    }
+    /* extract: the rows of what prepare found. */
+    rc = extract_store_result(db->st, pa->rowid, &pa->ex);
+    if (rc != 0) return rc;
 
     /* cluster: the article joins its story or starts one. */
-    rc = cluster_article(db, &pa, 0);
-    if (rc != 0) goto out;
+    rc = cluster_article(db, pa, 0);
+    if (rc != 0) return rc;
 
     /* clean, again: the story's weakly dated articles, dated with its others. */
-    rc = refine_story_dates(db, pa.rowid);
-    if (rc != 0) goto out;
+    return refine_story_dates(db, pa->rowid);
+}
 
-out:
-    free(clean_meta);
-    buf_free(&nfc);
-    arena_free(&a);
-    return rc;
+int pipeline_flush(accord *db)
+{
+    (void)db;
+    return 0;
 }

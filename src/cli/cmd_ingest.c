@@ -7,13 +7,15 @@
 #include "util/util.h"
 
 const char usage_ingest[] =
-    "usage: accord ingest [--format FMT] [--quiet] [--json] PATH... | -\n\n"
+    "usage: accord ingest [--format FMT] [--jobs N] [--quiet] [--json] PATH... | -\n\n"
     "Stores articles from files and directories (walked recursively; files named\n"
     "*.txt, *.jsonl, *.ndjson, *.html, *.htm, optionally .gz) or from standard\n"
     "input ('-'). Ingesting the same article twice changes nothing; a changed text\n"
     "under the same id is stored as a new version. Each problem is reported with\n"
     "the file and the line or byte offset; the rest of the batch goes on.\n\n"
     "  --format FMT   txt, jsonl, html or auto (default: by name, then by content)\n"
+    "  --jobs N       threads preparing articles (default: the number of cores);\n"
+    "                 the stories do not depend on it\n"
     "  --quiet        report problems only\n"
     "  --verbose      also report each article and each skipped file\n"
     "  --json         print a JSON summary on stdout\n\n"
@@ -74,12 +76,19 @@ int cmd_ingest(cli *c, int argc, char **argv)
     static const struct option longopts[] = {{"format", required_argument, NULL, 'f'},
                                              {"quiet", no_argument, NULL, 'q'},
                                              {"verbose", no_argument, NULL, 'v'},
+                                             {"jobs", required_argument, NULL, 'j'},
                                              {0}};
     ingest_ui u = {c, 1, NULL, 0, acc_now()};
     accord_ingest_opts opts = {0};
     int o;
-    while ((o = cli_getopt(c, argc, argv, "f:qv", longopts)) != -1) {
+    while ((o = cli_getopt(c, argc, argv, "f:qvj:", longopts)) != -1) {
         if (o == 'f') opts.format = optarg;
+        if (o == 'j') {
+            char *end;
+            long j = strtol(optarg, &end, 10);
+            if (*end || j < 1 || j > 64) return cli_usage_error(c, "--jobs takes a whole number from 1 to 64");
+            opts.jobs = (int)j;
+        }
         if (o == 'q') u.verbosity = 0;
         if (o == 'v') u.verbosity = 2;
     }

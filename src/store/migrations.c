@@ -182,6 +182,12 @@ static const char m006_soft_conf[] =
     "UPDATE story_articles SET soft_conf = CASE WHEN soft_conf = 1 THEN 0.8 ELSE 0.5 END "
     "WHERE soft_day IS NOT NULL;\n";
 
+/* The time an article id was first ingested: the reference date of an
+ * article that carries no date of its own, so it must never change. */
+static const char m012_first_seen[] =
+    "ALTER TABLE articles ADD COLUMN first_seen TEXT;\n"
+    "UPDATE articles SET first_seen = ingested_at;\n";
+
 const store_migration store_migrations[] = {
     {1, "core: articles, versions, full-text index", m001_core},
     {2, "dedup: copy index", m002_dedup},
@@ -189,5 +195,6 @@ const store_migration store_migrations[] = {
     {4, "extract: entities, quotes, quantities", m004_extract},
     {5, "cluster: stories, storylines", m005_cluster},
     {6, "cluster: confidence of inferred days", m006_soft_conf},
+    {12, "core: first ingest of an article", m012_first_seen},
 };
 const int store_n_migrations = (int)(sizeof store_migrations / sizeof store_migrations[0]);
