@@ -1,6 +1,7 @@
 /* pipeline.c - see pipeline.h. The stages, in order, for one article. */
 #include "pipeline.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,86 +10,125 @@
 #include "cluster/cluster.h"
 #include "dedup/dedup.h"
 #include "extract/extract_store.h"
-#include <stdio.h>
 #include "util/buf.h"
 #include "util/util.h"
 
 enum { REFINE_MAX_MEMBERS = 64 };
 
-/* An article that cannot date its events by itself ("on Friday", no month or
- * year) is dated again with the other articles of its story as peers. The
- * peers are the dates each article found on its own (kept in its clean
- * metadata), never refined ones, so the result is a function of the story's
- * members and not of the order they arrived in. Only the event date of
- * articles whose dates came from inference is touched. */
-static int refine_story_dates(accord *db, int64_t article)
+/* An article that cannot date its events by itself ("on Friday", no month
+ * or year, no publication date) is weakly dated: it is dated again with the
+ * other articles of its story as peers. The peers are the dates each of the
+ * story's first REFINE_MAX_MEMBERS members found on its own (own_event),
+ * never refined ones, so the result is a function of the story's members
+ * and not of the order they arrived in.
+ *
+ * The step is bounded: it runs for the new article when it is weakly dated
+ * (its peers: one indexed read of at most 64 members), and for the story's
+ * weakly dated members when the new article is one of those first members
+ * and has a date of its own (a new peer). Otherwise nothing changed for
+ * anyone, and nothing is read. */
+typedef struct refine_member {
+    int64_t rowid;
+    const char *text, *given, *current, *own;
+    double conf;
+    bool weak;
+} refine_member;
+
+static bool is_weak(const pipeline_article *pa)
 {
-    /* Only a weakly dated member's text is read: this runs for every new
-     * article, and most stories have no such member. */
+    const clean_result *cr = pa->clean;
+    if (!cr || pa->published) return false;
+    return cr->event.confidence < 0.6 &&
+           (!cr->published.source || strncmp(cr->published.source, "inferred", 8) == 0);
+}
+
+static int redate(accord *db, arena *a, const refine_member *m, const refine_member *all, size_t n)
+{
+    const char **days = arena_alloc(a, n * sizeof *days);
+    double *conf = arena_alloc(a, n * sizeof *conf);
+    if (!days || !conf) return acc_error(ACCORD_ENOMEM, "out of memory");
+    size_t k = 0;
+    for (size_t j = 0; j < n; j++)
+        if (all[j].rowid != m->rowid && all[j].own) {
+            days[k] = all[j].own;
+            conf[k++] = all[j].conf;
+        }
+    if (k == 0 || !m->text) return 0;
+    clean_date ev;
+    if (clean_event_date_with_peers(a, m->text, strlen(m->text), m->given, days, conf, k, &ev) != 0)
+        return acc_error(ACCORD_ENOMEM, "out of memory");
+    if (!ev.value || (m->current && !strcmp(ev.value, m->current))) return 0;
+    /* A flagged given date is now measured against the refined date. */
+    sqlite3_stmt *u = store_prepare(
+        db->st, "UPDATE articles SET event_date = ?1, meta = CASE WHEN json_extract(meta, '$.date_flag') "
+                "IS NOT NULL AND ?3 IS NOT NULL THEN json_set(meta, '$.date_flag', ?3) ELSE meta END "
+                "WHERE rowid = ?2");
+    if (!u) return ACCORD_EINTERNAL;
+    sqlite3_bind_text(u, 1, ev.value, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(u, 2, m->rowid);
+    char *flag = clean_date_flag(a, m->given, ev.value);
+    if (flag) sqlite3_bind_text(u, 3, flag, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(u) == SQLITE_DONE ? 0 : acc_error(ACCORD_EINTERNAL, "updating an event date");
+    sqlite3_reset(u);
+    return rc;
+}
+
+static int refine_story_dates(accord *db, const pipeline_article *pa)
+{
+    bool weak = is_weak(pa);
+    bool peer = pa->clean && ((const clean_result *)pa->clean)->event.value;
+    if (!weak && !peer) return 0;
+    /* The story's first members, in the order they joined. */
     sqlite3_stmt *s = store_prepare(
-        db->st, "SELECT a.rowid, CASE WHEN coalesce(json_extract(a.meta, '$.dates.published.source'), "
-                "'inferred') LIKE 'inferred%' AND coalesce(json_extract(a.meta, "
-                "'$.dates.event.confidence'), 0) < 0.6 THEN a.text END, a.given_date, a.event_date, "
-                "json_extract(a.meta, '$.dates.event.value'), "
-                "json_extract(a.meta, '$.dates.event.confidence') "
+        db->st, "SELECT a.rowid, a.date_weak, a.given_date, a.event_date, a.own_event, a.own_conf "
                 "FROM story_articles m JOIN articles a ON a.rowid = m.article "
                 "WHERE m.story = (SELECT story FROM story_articles WHERE article = ?1) "
-                "ORDER BY a.rowid LIMIT ?2");
+                "ORDER BY m.seq LIMIT ?2");
     if (!s) return ACCORD_EINTERNAL;
-    sqlite3_bind_int64(s, 1, article);
+    sqlite3_bind_int64(s, 1, pa->rowid);
     sqlite3_bind_int(s, 2, REFINE_MAX_MEMBERS);
     arena a;
     arena_init(&a);
-    struct member {
-        int64_t rowid;
-        const char *text, *given, *current, *own;
-        double conf;
-    } *m = arena_alloc(&a, REFINE_MAX_MEMBERS * sizeof *m);
-    size_t n = 0;
-    while (m && n < REFINE_MAX_MEMBERS && sqlite3_step(s) == SQLITE_ROW) {
-        struct member *x = &m[n++];
+    refine_member *m = arena_alloc(&a, REFINE_MAX_MEMBERS * sizeof *m);
+    size_t n = 0, n_weak = 0;
+    bool among = false;
+    int rc = m ? 0 : acc_error(ACCORD_ENOMEM, "out of memory");
+    while (rc == 0 && n < REFINE_MAX_MEMBERS && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        refine_member *x = &m[n++];
+        rc = 0;
         x->rowid = sqlite3_column_int64(s, 0);
-        x->text = arena_strdup(&a, (const char *)sqlite3_column_text(s, 1));
+        x->weak = sqlite3_column_int(s, 1) != 0;
+        x->text = NULL;
         x->given = arena_strdup(&a, (const char *)sqlite3_column_text(s, 2));
         x->current = arena_strdup(&a, (const char *)sqlite3_column_text(s, 3));
         x->own = arena_strdup(&a, (const char *)sqlite3_column_text(s, 4));
         x->conf = sqlite3_column_double(s, 5);
+        if (x->rowid == pa->rowid) {
+            among = true;
+            x->text = pa->text;
+        }
+        if (x->weak) n_weak++;
     }
+    if (rc == SQLITE_DONE || rc == SQLITE_ROW) rc = 0;
+    else if (rc > 0) rc = acc_error(ACCORD_EINTERNAL, "reading a story's members: %s", sqlite3_errmsg(store_db(db->st)));
     sqlite3_reset(s);
-    int rc = m ? 0 : ACCORD_ENOMEM;
-    const char **days = arena_alloc(&a, REFINE_MAX_MEMBERS * sizeof *days);
-    double *conf = arena_alloc(&a, REFINE_MAX_MEMBERS * sizeof *conf);
-    if (!days || !conf) rc = ACCORD_ENOMEM;
-    for (size_t i = 0; i < n && rc == 0 && n > 1; i++) {
-        if (!m[i].text) continue; /* dated well enough on its own */
-        size_t k = 0;
-        for (size_t j = 0; j < n; j++)
-            if (j != i && m[j].own) {
-                days[k] = m[j].own;
-                conf[k++] = m[j].conf;
+    if (rc == 0 && among && n > 1) {
+        if (weak) {
+            for (size_t i = 0; i < n && rc == 0; i++)
+                if (m[i].rowid == pa->rowid) rc = redate(db, &a, &m[i], m, n);
+        }
+        if (peer && n_weak > (weak ? 1u : 0u)) {
+            /* A new peer: the weak members' texts are read, and only theirs. */
+            sqlite3_stmt *t = store_prepare(db->st, "SELECT text FROM articles WHERE rowid = ?1");
+            if (!t) rc = ACCORD_EINTERNAL;
+            for (size_t i = 0; i < n && rc == 0; i++) {
+                if (!m[i].weak || m[i].rowid == pa->rowid) continue;
+                sqlite3_bind_int64(t, 1, m[i].rowid);
+                if (sqlite3_step(t) == SQLITE_ROW) m[i].text = arena_strdup(&a, (const char *)sqlite3_column_text(t, 0));
+                sqlite3_reset(t);
+                rc = redate(db, &a, &m[i], m, n);
             }
-        if (k == 0) continue;
-        clean_date ev;
-        if (clean_event_date_with_peers(&a, m[i].text, strlen(m[i].text), m[i].given, days, conf, k, &ev) != 0) {
-            rc = ACCORD_ENOMEM;
-            break;
         }
-        if (!ev.value || (m[i].current && !strcmp(ev.value, m[i].current))) continue;
-        /* A flagged given date is now measured against the refined date. */
-        sqlite3_stmt *u = store_prepare(
-            db->st, "UPDATE articles SET event_date = ?1, meta = CASE WHEN json_extract(meta, '$.date_flag') "
-                    "IS NOT NULL AND ?3 IS NOT NULL THEN json_set(meta, '$.date_flag', ?3) ELSE meta END "
-                    "WHERE rowid = ?2");
-        if (!u) {
-            rc = ACCORD_EINTERNAL;
-            break;
-        }
-        sqlite3_bind_text(u, 1, ev.value, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int64(u, 2, m[i].rowid);
-        char *flag = clean_date_flag(&a, m[i].given, ev.value);
-        if (flag) sqlite3_bind_text(u, 3, flag, -1, SQLITE_TRANSIENT);
-        if (sqlite3_step(u) != SQLITE_DONE) rc = acc_error(ACCORD_EINTERNAL, "updating an event date");
-        sqlite3_reset(u);
     }
     arena_free(&a);
     return rc;
@@ -227,6 +267,7 @@ int pipeline_apply(accord *db, pipeline_worker *w, pipeline_article *pa, accord_
         .text = pa->text, .text_len = pa->len, .meta_json = pa->clean_meta,
         .extra_json = pa->raw->extra_json, .origin = pa->raw->file,
         .repaired_bytes = pa->raw->repaired_bytes, .first_seen = pa->first_seen,
+        .own_event = cr->event.value, .own_conf = cr->event.confidence, .date_weak = is_weak(pa),
     };
     rc = store_article_put(db->st, &sa, &pa->outcome, &pa->rowid, &pa->version);
     if (rc != 0) return rc;
@@ -252,7 +293,7 @@ int pipeline_apply(accord *db, pipeline_worker *w, pipeline_article *pa, accord_
     if (rc != 0) return rc;
 
     /* clean, again: the story's weakly dated articles, dated with its others. */
-    return refine_story_dates(db, pa->rowid);
+    return refine_story_dates(db, pa);
 }
 
 int pipeline_flush(accord *db)

@@ -183,10 +183,20 @@ static const char m006_soft_conf[] =
     "WHERE soft_day IS NOT NULL;\n";
 
 /* The time an article id was first ingested: the reference date of an
- * article that carries no date of its own, so it must never change. */
+ * article that carries no date of its own, so it must never change. And
+ * the clean stage's date facts that re-dating reads, as columns: the event
+ * date an article found on its own, its confidence, and whether it is
+ * weakly dated (no publication date, an unsure inferred one). */
 static const char m012_first_seen[] =
     "ALTER TABLE articles ADD COLUMN first_seen TEXT;\n"
-    "UPDATE articles SET first_seen = ingested_at;\n";
+    "UPDATE articles SET first_seen = ingested_at;\n"
+    "ALTER TABLE articles ADD COLUMN own_event TEXT;\n"
+    "ALTER TABLE articles ADD COLUMN own_conf REAL;\n"
+    "ALTER TABLE articles ADD COLUMN date_weak INTEGER NOT NULL DEFAULT 0;\n"
+    "UPDATE articles SET own_event = json_extract(meta, '$.dates.event.value'), "
+    "own_conf = json_extract(meta, '$.dates.event.confidence'), "
+    "date_weak = coalesce(json_extract(meta, '$.dates.published.source'), 'inferred') LIKE 'inferred%' "
+    "AND coalesce(json_extract(meta, '$.dates.event.confidence'), 0) < 0.6;\n";
 
 const store_migration store_migrations[] = {
     {1, "core: articles, versions, full-text index", m001_core},

@@ -63,6 +63,9 @@ typedef struct store_article {
     const char *origin;     /* "path" or "path:line" */
     uint64_t repaired_bytes;
     const char *first_seen; /* first ingest of this id (kept from the first version) */
+    const char *own_event;  /* the event date the article found on its own */
+    double own_conf;        /* its confidence */
+    bool date_weak;         /* no publication date and only a weak inferred one */
 } store_article;
 
 typedef enum store_put_outcome {
