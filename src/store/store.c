@@ -84,6 +84,8 @@ int store_schema_version(store *st)
     return v;
 }
 
+int store_begin(store *st);
+
 static int migrate(store *st)
 {
     int have = store_schema_version(st);
@@ -95,7 +97,14 @@ static int migrate(store *st)
                          "this accord (%s) knows versions up to %d: upgrade accord",
                          st->path, have, accord_version(), newest);
     if (have == newest) return 0;
-    if (store_exec(st, "BEGIN IMMEDIATE") != 0) return ACCORD_EINTERNAL;
+    if (store_begin(st) != 0) return ACCORD_EINTERNAL;
+    /* Another process may have upgraded the store while this one waited
+     * for the lock: read the version again inside the transaction. */
+    have = store_schema_version(st);
+    if (have < 0 || have > newest) {
+        store_exec(st, "ROLLBACK");
+        return have < 0 ? db_error(st, "reading the schema version") : migrate(st);
+    }
     for (int i = 0; i < store_n_migrations; i++) {
         const store_migration *m = &store_migrations[i];
         if (m->version <= have) continue;
