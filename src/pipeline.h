@@ -71,6 +71,7 @@ typedef struct pipeline_article {
 /* A worker's own tools (libstemmer objects are not thread-safe). */
 typedef struct pipeline_worker {
     text_stemmer *stemmer;
+    void *pool; /* the pool the worker belongs to, if any */
 } pipeline_worker;
 
 /* Phase 1 for one article: everything that needs no store. Thread-safe
