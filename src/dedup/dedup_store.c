@@ -26,7 +26,7 @@
  * that: as hash tables, over a gigabyte. But nearly every key of a new
  * article is in no posting at all (a new text shares no band and few
  * sentences with anything), so the state keeps a Bloom filter of every key
- * stored, 10 to 20 bits a key, and reads a posting from the store only
+ * stored, 8 bits a key, and reads a posting from the store only
  * when the filter says it may exist: a copy or a shared sentence, which is
  * exactly when there is work to do. A false positive costs one empty read,
  * never a different result. Beside it: the fingerprints known to be too
@@ -93,22 +93,6 @@ static int exec_article(store *st, const char *sql, int64_t article)
     return rc;
 }
 
-int dedup_store_remove(store *st, int64_t article)
-{
-    static const char *const sql[] = {
-        "DELETE FROM dedup_sketch WHERE article = ?1",
-        "DELETE FROM dedup_band WHERE article = ?1",
-        "DELETE FROM dedup_sentence_fp WHERE article = ?1",
-        "DELETE FROM dedup_pair WHERE a = ?1 OR b = ?1",
-        "DELETE FROM dedup_shared WHERE a = ?1 OR b = ?1",
-    };
-    for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
-        int rc = exec_article(st, sql[i], article);
-        if (rc) return rc;
-    }
-    return 0;
-}
-
 /* ---- Blobs: little-endian arrays ---------------------------------------- */
 
 static unsigned char *encode_u64(arena *a, const uint64_t *v, size_t n)
@@ -144,6 +128,126 @@ static int decode_u64(arena *a, const void *blob, int bytes, dedup_shingles *out
         out->h[i] = x;
     }
     return 0;
+}
+
+/* ---- Migration 8: postings without rowids ------------------------------------ */
+
+/* The postings were rowid tables with two indexes each (by key, by
+ * article): three B-trees written per row, about 290 B-tree inserts per
+ * article. Now each posting is one B-tree keyed by (key, article), and an
+ * article's rows are found for removal through its own keys: the band keys
+ * from its stored signature, the fingerprints from a blob beside it.
+ * (Articles are never deleted from the store, so the postings need no
+ * cascade; dedup_store_remove() takes an article's rows out.) */
+const char dedup_migration_8[] =
+    "CREATE TABLE dedup_band_new (\n"
+    "  band_key INTEGER NOT NULL,\n"
+    "  article INTEGER NOT NULL,\n"
+    "  PRIMARY KEY (band_key, article)\n"
+    ") WITHOUT ROWID;\n"
+    "INSERT OR IGNORE INTO dedup_band_new SELECT band_key, article FROM dedup_band;\n"
+    "DROP TABLE dedup_band;\n"
+    "ALTER TABLE dedup_band_new RENAME TO dedup_band;\n"
+    "CREATE TABLE dedup_sentence_fp_new (\n"
+    "  fp INTEGER NOT NULL,\n"
+    "  article INTEGER NOT NULL,\n"
+    "  sentence INTEGER NOT NULL,\n"
+    "  PRIMARY KEY (fp, article, sentence)\n"
+    ") WITHOUT ROWID;\n"
+    "INSERT OR IGNORE INTO dedup_sentence_fp_new SELECT fp, article, sentence FROM "
+    "dedup_sentence_fp;\n"
+    "DROP TABLE dedup_sentence_fp;\n"
+    "ALTER TABLE dedup_sentence_fp_new RENAME TO dedup_sentence_fp;\n"
+    "ALTER TABLE dedup_sketch ADD COLUMN fps BLOB;\n";
+
+/* The fingerprints an article has rows for (from the blob written with
+ * them). *n = SIZE_MAX when the article was indexed before the blob
+ * existed: its rows can only be found by a scan. */
+static int stored_fps(store *st, arena *a, int64_t article, uint64_t **fps, size_t *n,
+                      dedup_shingles *sig_blob)
+{
+    *fps = NULL;
+    *n = 0;
+    sig_blob->h = NULL;
+    sig_blob->n = 0;
+    sqlite3_stmt *s = store_prepare(st, "SELECT fps, signature FROM dedup_sketch WHERE article = ?");
+    if (!s) return ACCORD_EINTERNAL;
+    sqlite3_bind_int64(s, 1, article);
+    int r = sqlite3_step(s), rc = 0;
+    if (r == SQLITE_ROW) {
+        dedup_shingles f;
+        if (sqlite3_column_type(s, 0) == SQLITE_NULL) {
+            *n = SIZE_MAX;
+        } else {
+            rc = decode_u64(a, sqlite3_column_blob(s, 0), sqlite3_column_bytes(s, 0), &f);
+            *fps = f.h;
+            *n = f.n;
+        }
+        /* The signature, as 32-bit values packed two to a word. */
+        int bytes = sqlite3_column_bytes(s, 1);
+        const unsigned char *b = sqlite3_column_blob(s, 1);
+        if (!rc && b && bytes > 0) {
+            sig_blob->n = (size_t)bytes / 4;
+            sig_blob->h = arena_alloc(a, sig_blob->n * sizeof *sig_blob->h);
+            if (!sig_blob->h) rc = ACCORD_ENOMEM;
+            for (size_t i = 0; !rc && i < sig_blob->n; i++)
+                sig_blob->h[i] = (uint64_t)b[i * 4] | (uint64_t)b[i * 4 + 1] << 8 |
+                                 (uint64_t)b[i * 4 + 2] << 16 | (uint64_t)b[i * 4 + 3] << 24;
+        }
+    } else if (r != SQLITE_DONE) {
+        rc = db_fail(st, "reading an article's index");
+    }
+    sqlite3_reset(s);
+    return rc;
+}
+
+static int exec_key_article(store *st, const char *sql, uint64_t key, int64_t article)
+{
+    sqlite3_stmt *s = store_prepare(st, sql);
+    if (!s) return ACCORD_EINTERNAL;
+    sqlite3_bind_int64(s, 1, (sqlite3_int64)key);
+    sqlite3_bind_int64(s, 2, article);
+    int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : db_fail(st, "removing an article's rows");
+    sqlite3_reset(s);
+    return rc;
+}
+
+int dedup_store_remove(store *st, int64_t article)
+{
+    dedup_config c;
+    int rc = dedup_store_config(st, &c);
+    if (rc) return rc;
+    arena a;
+    arena_init(&a);
+    uint64_t *fps;
+    size_t n_fps;
+    dedup_shingles sig;
+    rc = stored_fps(st, &a, article, &fps, &n_fps, &sig);
+    if (!rc && sig.n == (size_t)c.n_hashes) {
+        uint32_t sig32[DEDUP_MAX_HASHES];
+        uint64_t keys[DEDUP_MAX_HASHES];
+        for (size_t i = 0; i < sig.n; i++)
+            sig32[i] = (uint32_t)sig.h[i];
+        dedup_band_keys(&c, sig32, keys);
+        for (int b = 0; b < c.bands && !rc; b++)
+            rc = exec_key_article(st, "DELETE FROM dedup_band WHERE band_key = ? AND article = ?",
+                                  keys[b], article);
+    }
+    if (!rc && n_fps == SIZE_MAX)
+        rc = exec_article(st, "DELETE FROM dedup_sentence_fp WHERE article = ?1", article);
+    for (size_t i = 0; !rc && n_fps != SIZE_MAX && i < n_fps; i++)
+        rc = exec_key_article(st, "DELETE FROM dedup_sentence_fp WHERE fp = ? AND article = ?",
+                              fps[i], article);
+    arena_free(&a);
+    static const char *const sql[] = {
+        "DELETE FROM dedup_sketch WHERE article = ?1",
+        "DELETE FROM dedup_pair WHERE a = ?1 OR b = ?1",
+        "DELETE FROM dedup_shared WHERE a = ?1 OR b = ?1",
+    };
+    for (size_t i = 0; !rc && i < sizeof sql / sizeof sql[0]; i++)
+        rc = exec_article(st, sql[i], article);
+    if (rc == ACCORD_ENOMEM) rc = acc_error(rc, "dedup: out of memory removing an article");
+    return rc;
 }
 
 /* ---- Candidates ----------------------------------------------------------- */
@@ -327,15 +431,16 @@ static void u64map_free(u64map *m)
 
 /* ---- Bloom filters ---------------------------------------------------------- */
 
-/* A blocked Bloom filter (each key sets 6 bits in one 512-bit block: one
- * cache line a lookup), about 1% false positives at its capacity. When full
+/* A blocked Bloom filter (each key sets 5 bits in one 512-bit block: one
+ * cache line a lookup), 8 bits a key, about 3% false positives at its
+ * capacity (a false positive costs one read that finds nothing). When full
  * a filter of twice the capacity is chained after it, so the chain never
  * needs the keys again. */
-enum { BLOOM_PROBES = 6, BLOOM_BITS_PER_KEY = 10, BLOOM_MIN_KEYS = 1 << 16 };
+enum { BLOOM_PROBES = 5, BLOOM_BITS_PER_KEY = 8, BLOOM_MIN_KEYS = 1 << 16 };
 
 typedef struct bloom {
     uint64_t *bits;  /* n_blocks * 8 words */
-    size_t n_blocks; /* a power of two */
+    size_t n_blocks; /* under 2^32 */
     size_t cap, n;   /* keys it was sized for, keys added */
 } bloom;
 
@@ -349,9 +454,8 @@ static const uint64_t SALT_BAND = 0x62616e64ULL << 32, SALT_FP = 0x66696e67ULL <
 static int bloom_chain_grow(bloom_chain *c, size_t keys)
 {
     if (keys < BLOOM_MIN_KEYS) keys = BLOOM_MIN_KEYS;
-    size_t blocks = 1;
-    while (blocks * 512 < keys * BLOOM_BITS_PER_KEY)
-        blocks <<= 1;
+    size_t blocks = (keys * BLOOM_BITS_PER_KEY + 511) / 512;
+    if (blocks >= ((size_t)1 << 32)) return ACCORD_ENOMEM;
     bloom *nv = realloc(c->v, (c->n + 1) * sizeof *nv);
     if (!nv) return ACCORD_ENOMEM;
     c->v = nv;
@@ -367,7 +471,7 @@ static int bloom_chain_grow(bloom_chain *c, size_t keys)
 
 static uint64_t *bloom_block(const bloom *b, uint64_t h)
 {
-    return b->bits + (size_t)(h & (b->n_blocks - 1)) * 8;
+    return b->bits + (size_t)(((h & 0xffffffffu) * b->n_blocks) >> 32) * 8;
 }
 
 static int bloom_chain_add(bloom_chain *c, uint64_t key)
@@ -438,6 +542,8 @@ typedef struct pend_article {
     size_t n_words, n_sentences;
     uint32_t *signature;
     dedup_shingles shingles;
+    uint64_t *fps; /* its fingerprints, for the blob */
+    size_t n_fps;
 } pend_article;
 
 typedef struct pend_pair {
@@ -732,8 +838,8 @@ int dedup_state_open(store *st, dedup_state **out)
         rc = db_fail(st, "counting the index");
         goto fail;
     }
-    /* Room for as many keys again before a second filter is chained. */
-    rc = bloom_chain_grow(&ds->filter, (size_t)(n_bands + n_fps) * 2);
+    /* Room for a quarter more before a second filter is chained. */
+    rc = bloom_chain_grow(&ds->filter, (size_t)(n_bands + n_fps) * 5 / 4);
     if (rc) {
         rc = acc_error(rc, "dedup: out of memory opening the index");
         goto fail;
@@ -801,7 +907,7 @@ size_t dedup_state_memory(const dedup_state *ds)
     m += ds->cache_bytes + ds->fifo_cap * sizeof *ds->fifo + ds->cached.cap * 16;
     /* The batch arena: its rows' signatures and shingles. */
     for (size_t i = 0; i < ds->n_arts; i++)
-        m += (size_t)ds->c.n_hashes * 4 + ds->arts[i].shingles.n * 8;
+        m += (size_t)ds->c.n_hashes * 4 + (ds->arts[i].shingles.n + ds->arts[i].n_fps) * 8;
     return m;
 }
 
@@ -893,14 +999,18 @@ int dedup_state_remove(dedup_state *ds, store *st, int64_t article)
     if (ds->saturated.n || ds->saturated.has_zero) {
         /* Its fingerprints' postings shrink: whether they are still too
          * common is for the next reader to find out. */
-        sqlite3_stmt *s = store_prepare(st, "SELECT fp FROM dedup_sentence_fp WHERE article = ?");
-        if (!s) return ACCORD_EINTERNAL;
-        sqlite3_bind_int64(s, 1, article);
-        int r;
-        while ((r = sqlite3_step(s)) == SQLITE_ROW)
-            u64map_del(&ds->saturated, (uint64_t)sqlite3_column_int64(s, 0));
-        sqlite3_reset(s);
-        if (r != SQLITE_DONE) return db_fail(st, "reading an article's fingerprints");
+        arena a;
+        arena_init(&a);
+        uint64_t *fps;
+        size_t n;
+        dedup_shingles sig;
+        rc = stored_fps(st, &a, article, &fps, &n, &sig);
+        if (!rc && n == SIZE_MAX)
+            u64map_clear(&ds->saturated); /* an old row without its fingerprints */
+        for (size_t i = 0; !rc && n != SIZE_MAX && i < n; i++)
+            u64map_del(&ds->saturated, fps[i]);
+        arena_free(&a);
+        if (rc) return rc;
     }
     rc = dedup_store_remove(st, article);
     if (rc) return rc;
@@ -1069,7 +1179,11 @@ static int queue_article(dedup_state *ds, int64_t article, const dedup_prepared 
     pa->shingles.n = p->shingles.n;
     pa->shingles.h =
         copy_array(&ds->batch, p->shingles.h, p->shingles.n, sizeof *p->shingles.h, &ignored);
-    if (!pa->signature || !pa->shingles.h) return ACCORD_ENOMEM;
+    pa->n_fps = p->n_fps;
+    pa->fps = arena_alloc(&ds->batch, (p->n_fps ? p->n_fps : 1) * sizeof *pa->fps);
+    if (!pa->signature || !pa->shingles.h || !pa->fps) return ACCORD_ENOMEM;
+    for (size_t i = 0; i < p->n_fps; i++)
+        pa->fps[i] = p->fps[i].fp;
     if (u64map_put(&ds->art_at, (uint64_t)article, ds->n_arts)) return ACCORD_ENOMEM;
     ds->n_arts++;
     for (int b = 0; b < p->n_bands; b++) {
@@ -1231,12 +1345,13 @@ int dedup_flush(dedup_state *ds, store *st)
         const pend_article *pa = &ds->arts[i];
         unsigned char *sig = encode_u32(&a, pa->signature, (size_t)ds->c.n_hashes);
         unsigned char *sh = encode_u64(&a, pa->shingles.h, pa->shingles.n);
-        if (!sig || !sh) {
+        unsigned char *fps = encode_u64(&a, pa->fps, pa->n_fps);
+        if (!sig || !sh || !fps) {
             rc = acc_error(ACCORD_ENOMEM, "dedup: out of memory writing the index");
             break;
         }
         sqlite3_stmt *s = store_prepare(st, "INSERT INTO dedup_sketch(article, n_words, "
-                                            "n_sentences, signature, shingles) VALUES (?, ?, ?, ?, ?)");
+                                            "n_sentences, signature, shingles, fps) VALUES (?, ?, ?, ?, ?, ?)");
         if (!s) {
             rc = ACCORD_EINTERNAL;
             break;
@@ -1246,6 +1361,7 @@ int dedup_flush(dedup_state *ds, store *st)
         sqlite3_bind_int64(s, 3, (sqlite3_int64)pa->n_sentences);
         sqlite3_bind_blob(s, 4, sig, ds->c.n_hashes * 4, SQLITE_STATIC);
         sqlite3_bind_blob64(s, 5, sh, pa->shingles.n * 8, SQLITE_STATIC);
+        sqlite3_bind_blob64(s, 6, fps, pa->n_fps * 8, SQLITE_STATIC);
         rc = sqlite3_step(s) == SQLITE_DONE ? 0 : db_fail(st, "storing a signature");
         sqlite3_reset(s);
         arena_reset(&a);
