@@ -1077,7 +1077,8 @@ static int band_candidates(dedup_state *ds, store *st, int64_t article, const de
 
 /* Fingerprint candidates, each with the number of the article's sentences
  * it shares a fingerprint with. A fingerprint in more than FP_MAX_POSTING
- * rows (stored and queued) counts for nothing. */
+ * rows (stored, queued, and the article's own earlier sentences) counts
+ * for nothing. */
 static int fp_candidates(dedup_state *ds, store *st, int64_t article, const dedup_prepared *p,
                          cand_set *cs)
 {
@@ -1086,7 +1087,13 @@ static int fp_candidates(dedup_state *ds, store *st, int64_t article, const dedu
         uint64_t fp = p->fps[i].fp;
         uint32_t sent = p->fps[i].sentence;
         if (u64map_get(&ds->saturated, fp, NULL)) continue;
+        /* The article's own earlier sentences with this fingerprint count
+         * towards the bound too (as when each sentence's rows were written
+         * before the next was looked up). */
         int n_found = 0;
+        for (size_t j = 0; j < i; j++)
+            if (p->fps[j].fp == fp && n_found <= FP_MAX_POSTING) found[n_found++] = article;
+        int own = n_found;
         PEND_FOR_EACH(&ds->fps, fp, pk)
         {
             if (n_found <= FP_MAX_POSTING) found[n_found] = pk->article;
@@ -1106,7 +1113,10 @@ static int fp_candidates(dedup_state *ds, store *st, int64_t article, const dedu
             if (bad) return db_fail(st, "reading a fingerprint");
         }
         if (n_found > FP_MAX_POSTING) {
-            if (u64map_put(&ds->saturated, fp, 1)) return ACCORD_ENOMEM;
+            /* Too common for good, unless an article leaves. (Not when its
+             * own rows tipped it: others may not see it so.) */
+            if (n_found - own > FP_MAX_POSTING && u64map_put(&ds->saturated, fp, 1))
+                return ACCORD_ENOMEM;
             continue;
         }
         for (int f = 0; f < n_found; f++) {
