@@ -250,6 +250,13 @@ static int batch_apply(ingest_run *r, batch *b)
 {
     accord *db = r->db;
     int rc = store_begin(db->st);
+    /* Another writer stored articles meanwhile: what the stages hold in
+     * memory is read again, so that this batch sees them. */
+    if (rc == 0 && store_changed_elsewhere(db->st)) {
+        rc = pipeline_reset(db);
+        if (rc == 0) rc = pipeline_ingest_state(db);
+        r->self.stemmer = db->stemmer;
+    }
     for (size_t i = 0; i < b->n && rc == 0; i++) {
         pipeline_article *pa = &b->slots[i].pa;
         if (pa->status != 0) {
@@ -275,7 +282,7 @@ static int batch_apply(ingest_run *r, batch *b)
         char msg[1024];
         snprintf(msg, sizeof msg, "%s", accord_error_last());
         store_rollback(db->st);
-        pipeline_reset(db);
+        if (pipeline_reset(db) == 0) pipeline_ingest_state(db);
         r->self.stemmer = db->stemmer;
         rc = acc_error(rc, "%s", msg);
     }
@@ -402,7 +409,8 @@ static int ingest_common(accord *db, const char *path, const char *data, size_t 
     r.jobs = opts && opts->jobs > 0 ? opts->jobs : accord_default_jobs();
     if (r.jobs > 64) r.jobs = 64;
     r.self.stemmer = db->stemmer;
-    int rc = r.jobs > 1 ? pool_new(db, r.jobs, &r.pool) : 0;
+    int rc = pipeline_ingest_state(db);
+    if (rc == 0 && r.jobs > 1) rc = pool_new(db, r.jobs, &r.pool);
     ic.format = (ingest_format)fmt;
     ic.sink = sink;
     ic.report = on_report;
