@@ -26,7 +26,72 @@
 #include "serve/serve_int.h"
 #include "util/util.h"
 
-enum { CACHE_BYTES = 64 << 20, DEFAULT_MAX_BODY = 32 << 20, DEFAULT_TIMEOUT = 30, MAX_URL = 4096, WEB_FILE_MAX = 8 << 20 };
+enum {
+    CACHE_BYTES = 64 << 20,
+    DEFAULT_MAX_BODY = 32 << 20,
+    DEFAULT_TIMEOUT = 30,
+    DEFAULT_MAX_CONNECTIONS = 1024,
+    HEADER_TIMEOUT = 5, /* seconds to send the request line and headers */
+    MAX_URL = 4096,
+    WEB_FILE_MAX = 8 << 20
+};
+
+/* ---- Text from the client ------------------------------------------------------- */
+
+/* The length of the well-formed UTF-8 character at s (n bytes left), or 0
+ * when the bytes there are not one (RFC 3629: no overlong forms, no
+ * surrogates, nothing past U+10FFFF). */
+static size_t utf8_char_len(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    if (c < 0x80) return 1;
+    size_t len;
+    unsigned lo = 0x80, hi = 0xBF; /* the range of the second byte */
+    if (c >= 0xC2 && c <= 0xDF) len = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        if (c == 0xE0) lo = 0xA0;      /* overlong */
+        else if (c == 0xED) hi = 0x9F; /* surrogates */
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        if (c == 0xF0) lo = 0x90;      /* overlong */
+        else if (c == 0xF4) hi = 0x8F; /* past U+10FFFF */
+    } else
+        return 0;
+    if (n < len || s[1] < lo || s[1] > hi) return 0;
+    for (size_t i = 2; i < len; i++)
+        if (s[i] < 0x80 || s[i] > 0xBF) return 0;
+    return len;
+}
+
+bool serve_utf8_valid(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        size_t k = utf8_char_len(p + i, n - i);
+        if (!k) return false;
+        i += k;
+    }
+    return true;
+}
+
+size_t serve_utf8_scrub(char *out, size_t cap, const char *in)
+{
+    const unsigned char *p = (const unsigned char *)in;
+    size_t n = strlen(in), o = 0;
+    for (size_t i = 0; i < n;) {
+        size_t k = utf8_char_len(p + i, n - i);
+        const char *piece = k ? in + i : "\xEF\xBF\xBD"; /* U+FFFD for a bad byte */
+        size_t plen = k ? k : 3;
+        if (o + plen >= cap) break;
+        memcpy(out + o, piece, plen);
+        o += plen;
+        i += k ? k : 1;
+    }
+    out[o] = 0;
+    return o;
+}
+
 
 /* ---- Replies ------------------------------------------------------------------ */
 
@@ -39,9 +104,13 @@ void reply_json(reply *r, int status, char *json)
     r->type = "application/json; charset=utf-8";
 }
 
+/* The message may echo what the client sent: bytes that are not UTF-8
+ * become U+FFFD, so that the error is always a JSON document. */
 static char *error_json(int status, const char *message)
 {
-    json_t *o = json_pack("{s:{s:i, s:s}}", "error", "status", status, "message", message);
+    char clean[1536];
+    serve_utf8_scrub(clean, sizeof clean, message);
+    json_t *o = json_pack("{s:{s:i, s:s}}", "error", "status", status, "message", clean);
     char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
     json_decref(o);
     return s;
@@ -344,15 +413,55 @@ static bool admit_post(request *rq, reply *r)
     return true;
 }
 
+/* The first argument whose name or value is not UTF-8. */
+typedef struct bad_arg {
+    const char *key, *value;
+} bad_arg;
+
+static enum MHD_Result find_bad_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    bad_arg *b = cls;
+    if ((key && !serve_utf8_valid(key, strlen(key))) || (value && !serve_utf8_valid(value, strlen(value)))) {
+        b->key = key ? key : "";
+        b->value = value ? value : "";
+        return MHD_NO;
+    }
+    return MHD_YES;
+}
+
+/* Checks of the address before it is routed: its length (path and query
+ * together), no NUL byte (which would cut it short), and UTF-8 in the
+ * path and in every argument. False with r set otherwise. */
+static bool address_ok(request *rq, reply *r)
+{
+    size_t len = rq->uri_len ? rq->uri_len : strlen(rq->url);
+    if (len > MAX_URL) {
+        reply_error(r, 414, "the address (path and query) is %zu bytes, over the limit of %d", len, MAX_URL);
+        return false;
+    }
+    if (rq->uri_nul) {
+        reply_error(r, 400, "the address holds a NUL byte (%%00)");
+        return false;
+    }
+    if (!serve_utf8_valid(rq->url, strlen(rq->url))) {
+        reply_error(r, 400, "the path is not UTF-8: '%.200s'", rq->url);
+        return false;
+    }
+    bad_arg b = {0};
+    MHD_get_connection_values(rq->conn, MHD_GET_ARGUMENT_KIND, find_bad_arg, &b);
+    if (b.key) {
+        reply_error(r, 400, "the argument '%.64s' is not UTF-8: '%.200s'", b.key, b.value);
+        return false;
+    }
+    return true;
+}
+
 static void dispatch(request *rq, reply *r)
 {
     const char *url = rq->url;
     bool is_get = !strcmp(rq->method, "GET") || !strcmp(rq->method, "HEAD");
     bool is_post = !strcmp(rq->method, "POST");
-    if (strlen(url) > MAX_URL) {
-        reply_error(r, 414, "the address is longer than %d bytes", MAX_URL);
-        return;
-    }
+    if (!address_ok(rq, r)) return;
     if (!strncmp(url, "/api/", 5) || !strcmp(url, "/api")) {
         bool allows_post = false;
         rq->ep = api_endpoint(url, &allows_post);
@@ -387,23 +496,29 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
 {
     serve *s = cls;
     request *rq = *con_cls;
-    if (!rq) {
+    if (!rq) { /* the address was not seen by uri_seen() (out of memory) */
         rq = calloc(1, sizeof *rq);
         if (!rq) return MHD_NO;
         rq->srv = s;
         rq->conn = conn;
+        rq->started = acc_now();
+        *con_cls = rq;
+    }
+    if (!rq->seen) {
+        rq->seen = true;
         rq->method = method;
         rq->url = url;
-        rq->started = acc_now();
         rq->ep = EP_OTHER;
-        *con_cls = rq;
+        /* The headers are in: from now on the connection may idle as long
+         * as --timeout allows (a body can be slow to come). */
+        MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT, (unsigned)s->o.timeout);
         if (!strcmp(method, "POST") && !strncmp(url, "/api/", 5)) {
             bool allows_post = false;
             rq->ep = api_endpoint(url, &allows_post);
             if (allows_post) {
                 rq->ep = EP_INGEST;
                 reply r = {0};
-                if (!admit_post(rq, &r)) return send_reply(rq, &r);
+                if (!address_ok(rq, &r) || !admit_post(rq, &r)) return send_reply(rq, &r);
             }
         }
         return MHD_YES;
@@ -439,10 +554,52 @@ static void request_completed(void *cls, struct MHD_Connection *conn, void **con
                               enum MHD_RequestTerminationCode toe)
 {
     request *rq = *con_cls;
+    /* A kept-alive connection now waits for the next request's headers:
+     * the short timeout again. */
+    if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
+        MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT, (unsigned)HEADER_TIMEOUT);
     if (!rq) return;
     buf_free(&rq->body);
     free(rq);
     *con_cls = NULL;
+}
+
+/* Called with the address as the client sent it, before libmicrohttpd
+ * decodes it: its length (with the query) and a %00 are only visible
+ * here. The request made here is the handler's *con_cls. */
+static void *uri_seen(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    request *rq = calloc(1, sizeof *rq);
+    if (!rq) return NULL;
+    rq->srv = cls;
+    rq->conn = conn;
+    rq->started = acc_now();
+    rq->uri_len = strlen(uri);
+    for (const char *p = strchr(uri, '%'); p; p = strchr(p + 1, '%'))
+        if (p[1] == '0' && p[2] == '0') rq->uri_nul = true;
+    return rq;
+}
+
+static enum MHD_Result accept_policy(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+    serve *s = cls;
+    return limits_admit(s->limits, addr) ? MHD_YES : MHD_NO;
+}
+
+/* Counts connections by address, and gives a new one HEADER_TIMEOUT
+ * seconds of silence at most until its request headers are in. */
+static void connection_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
+                              enum MHD_ConnectionNotificationCode code)
+{
+    serve *s = cls;
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *addr = ci ? ci->client_addr : NULL;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        limits_opened(s->limits, addr);
+        MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT, (unsigned)HEADER_TIMEOUT);
+    } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+        limits_closed(s->limits, addr);
+    }
 }
 
 /* ---- Start and stop ------------------------------------------------------------------------ */
@@ -490,6 +647,7 @@ void serve_stop(serve *s)
     pthread_mutex_destroy(&s->readers_lock);
     metrics_destroy(&s->m);
     cache_free(s->cache);
+    limits_free(s->limits);
     free(s->token);
     free(s->web_dir);
     free(s->db_path);
@@ -515,6 +673,12 @@ int serve_start(const serve_opts *opts, serve **out)
     if (!s->o.bind || !*s->o.bind) s->o.bind = "127.0.0.1";
     if (!s->o.max_body) s->o.max_body = DEFAULT_MAX_BODY;
     if (s->o.timeout <= 0) s->o.timeout = DEFAULT_TIMEOUT;
+    if (s->o.max_connections <= 0) s->o.max_connections = DEFAULT_MAX_CONNECTIONS;
+    /* One address may hold a sixteenth of the connections (at least 4,
+     * what a browser opens); the last eighth is kept for addresses that
+     * hold few. */
+    unsigned max_conn = (unsigned)s->o.max_connections;
+    s->limits = limits_new(max_conn, max_conn / 16 > LIMITS_FEW ? max_conn / 16 : LIMITS_FEW, max_conn / 8);
     if (s->o.threads <= 0) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         s->o.threads = n < 4 ? 4 : n > 64 ? 64 : (int)n;
@@ -525,7 +689,7 @@ int serve_start(const serve_opts *opts, serve **out)
     s->o.db_path = s->db_path;
     s->o.token = s->token;
     s->o.web_dir = s->web_dir;
-    if (!s->db_path || !s->cache || !s->coverage || (opts->token && *opts->token && !s->token) ||
+    if (!s->db_path || !s->cache || !s->coverage || !s->limits || (opts->token && *opts->token && !s->token) ||
         (opts->web_dir && !s->web_dir)) {
         serve_stop(s);
         return acc_error(ACCORD_ENOMEM, "out of memory");
@@ -582,13 +746,16 @@ int serve_start(const serve_opts *opts, serve **out)
 
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG;
     if (ss.ss_family == AF_INET6) flags |= MHD_USE_IPv6;
+    /* The limits are limits.c's (accept_policy); libmicrohttpd's own,
+     * which it splits evenly between the worker threads, only backs them. */
     s->daemon = MHD_start_daemon(
-        flags, (uint16_t)s->o.port, NULL, NULL, access_handler, s, MHD_OPTION_SOCK_ADDR,
+        flags, (uint16_t)s->o.port, accept_policy, s, access_handler, s, MHD_OPTION_SOCK_ADDR,
         (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->o.threads,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s->o.timeout, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1024,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)0, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)(128 * 1024), MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)512, MHD_OPTION_NOTIFY_COMPLETED,
-        request_completed, s, MHD_OPTION_END);
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HEADER_TIMEOUT, MHD_OPTION_CONNECTION_LIMIT,
+        max_conn * 2 + (unsigned)s->o.threads, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)0,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024), MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)512,
+        MHD_OPTION_NOTIFY_COMPLETED, request_completed, s, MHD_OPTION_URI_LOG_CALLBACK, uri_seen, s,
+        MHD_OPTION_NOTIFY_CONNECTION, connection_notify, s, MHD_OPTION_END);
     if (!s->daemon) {
         int e = errno;
         serve_stop(s);
