@@ -116,6 +116,9 @@ get /api/stories/1%00; want 400 "a NUL in the path"
 json_error 400
 contains body.json 'NUL'
 get '/api/search?q=Peskov%00x'; want 400 "a NUL in the query"
+# A message that cuts what it echoes never cuts a character in two.
+get "/api/stories/$(head -c 63 /dev/zero | tr '\0' a)%c3%a9"; want 404 "a long story id"
+json_error 404
 long=$(head -c 5000 /dev/zero | tr '\0' 'q')
 get "/api/articles?source=$long"; want 414 "a 5000-byte query string"
 json_error 414
@@ -203,6 +206,9 @@ get /api/articles -X POST -H 'Authorization: Bearer wrong-token-000' -H 'Content
 want 401 "POST with a wrong token"
 get /api/articles -X POST -H 'Authorization: Bearer test-token-123' -H 'Content-Type: text/plain' -d "$art"
 want 415 "POST as text/plain"
+json_error 415
+get /api/articles -X POST -H 'Authorization: Bearer test-token-123' -H "Content-Type: text/$(printf '\377')" -d "$art"
+want 415 "POST with a Content-Type that is not UTF-8"
 json_error 415
 get /api/articles -X POST -H 'Authorization: Bearer test-token-123' -H 'Content-Type: application/json' -d '{"id": '
 want 400 "POST of broken JSON"
