@@ -40,6 +40,7 @@ struct conn_limits {
     pthread_mutex_t lock;
     unsigned max_total, per_address, reserve;
     unsigned total;
+    uint64_t refused[LIMITS_REASONS];
     addr_count *a; /* the addresses with at least one open connection */
     size_t n, cap;
 };
@@ -107,10 +108,13 @@ bool limits_admit(conn_limits *l, const struct sockaddr *addr)
     pthread_mutex_lock(&l->lock);
     addr_count *c = find(l, &k);
     unsigned mine = c ? c->n : 0;
-    bool ok = l->total < l->max_total && mine < l->per_address &&
-              (l->total < l->max_total - l->reserve || mine < LIMITS_FEW);
+    int why = l->total >= l->max_total                                     ? LIMITS_FULL
+              : mine >= l->per_address                                     ? LIMITS_ADDRESS
+              : l->total >= l->max_total - l->reserve && mine >= LIMITS_FEW ? LIMITS_RESERVE
+                                                                            : -1;
+    if (why >= 0) l->refused[why]++;
     pthread_mutex_unlock(&l->lock);
-    return ok;
+    return why < 0;
 }
 
 void limits_opened(conn_limits *l, const struct sockaddr *addr)
@@ -147,6 +151,19 @@ unsigned limits_open(conn_limits *l, const struct sockaddr *addr, unsigned *from
     pthread_mutex_lock(&l->lock);
     addr_count *c = find(l, &k);
     if (from_addr) *from_addr = c ? c->n : 0;
+    unsigned total = l->total;
+    pthread_mutex_unlock(&l->lock);
+    return total;
+}
+
+unsigned limits_stats(conn_limits *l, uint64_t refused[LIMITS_REASONS])
+{
+    if (!l) {
+        memset(refused, 0, LIMITS_REASONS * sizeof refused[0]);
+        return 0;
+    }
+    pthread_mutex_lock(&l->lock);
+    memcpy(refused, l->refused, sizeof l->refused);
     unsigned total = l->total;
     pthread_mutex_unlock(&l->lock);
     return total;

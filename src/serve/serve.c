@@ -326,7 +326,7 @@ static void serve_metrics(request *rq, reply *r)
     reply scratch = {0};
     accord *db = serve_reader(rq, &scratch);
     if (scratch.body && !scratch.body_static) free(scratch.body);
-    char *text = metrics_render(&rq->srv->m, db, rq->srv->cache);
+    char *text = metrics_render(&rq->srv->m, db, rq->srv->cache, rq->srv->limits);
     if (!text) {
         reply_error(r, 503, "out of memory");
         return;

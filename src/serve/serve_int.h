@@ -46,13 +46,14 @@ typedef struct metrics {
 } metrics;
 
 typedef struct serve_cache serve_cache;
+typedef struct conn_limits conn_limits;
 void metrics_init(metrics *m);
 void metrics_destroy(metrics *m);
 void metrics_observe(metrics *m, endpoint ep, int status, double seconds);
 void metrics_ingest(metrics *m, const accord_ingest_stats *st, size_t bytes, double seconds);
 /* The Prometheus text exposition, with the store's gauges read through db
  * (may be NULL). Returns a malloc'd string. */
-char *metrics_render(metrics *m, accord *db, serve_cache *cache);
+char *metrics_render(metrics *m, accord *db, serve_cache *cache, conn_limits *limits);
 
 /* ---- The cache of expensive answers (cache.c) ---------------------------------- */
 
@@ -83,7 +84,6 @@ void coverage_free(serve_coverage *c);
  * LIMITS_FEW may open one. A pure counter: the caller says when a
  * connection opens and closes. Thread-safe. */
 enum { LIMITS_FEW = 4 };
-typedef struct conn_limits conn_limits;
 conn_limits *limits_new(unsigned max_total, unsigned per_address, unsigned reserve);
 void limits_free(conn_limits *l);
 /* True when a connection from addr may open now. */
@@ -92,6 +92,11 @@ void limits_opened(conn_limits *l, const struct sockaddr *addr);
 void limits_closed(conn_limits *l, const struct sockaddr *addr);
 /* Open connections in all, and from addr. */
 unsigned limits_open(conn_limits *l, const struct sockaddr *addr, unsigned *from_addr);
+/* Why a connection was refused: the server was full, its address held
+ * its share, or only the reserve was left. */
+enum { LIMITS_FULL, LIMITS_ADDRESS, LIMITS_RESERVE, LIMITS_REASONS };
+/* Open connections, and the refusals so far by reason. */
+unsigned limits_stats(conn_limits *l, uint64_t refused[LIMITS_REASONS]);
 
 /* ---- Text from the client ------------------------------------------------------ */
 

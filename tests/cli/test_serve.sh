@@ -319,6 +319,9 @@ command -v python3 >/dev/null || fail "python3 is needed"
 start slow --max-connections 256
 python3 "$ROOT/tests/cli/slow_clients.py" "${URL##*:}" || fail "slow clients took the server"
 get /healthz; want 200 "healthz after the slow clients"
+get /metrics; want 200 "metrics after the slow clients"
+contains body.json 'accord_connections_refused_total{reason="address"} [1-9]'
+contains body.json 'accord_connections_refused_total{reason="reserve"} [1-9]'
 
 # Bad options are usage errors.
 expect_status 2 "$ACCORD" --db demo.db serve --port 70000

@@ -231,6 +231,9 @@ TEST(serve_limits_keep_room_for_others)
     limits_opened(l, (const struct sockaddr *)&x);
     CHECK(limits_open(l, (const struct sockaddr *)&y, &mine) && mine == 1);
     CHECK(limits_open(l, (const struct sockaddr *)&z, &mine) && mine == 7);
+    uint64_t refused[LIMITS_REASONS];
+    CHECK(limits_stats(l, refused) == 48 + LIMITS_FEW);
+    CHECK(refused[LIMITS_ADDRESS] == 93 && refused[LIMITS_RESERVE] == 8 - LIMITS_FEW && refused[LIMITS_FULL] == 0);
     limits_free(l);
 }
 
