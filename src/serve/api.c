@@ -6,7 +6,11 @@
  * Arguments are checked before the store is touched: numbers must be
  * numbers in range, dates must be dates, and a bad one is a 400 naming
  * the argument. Library errors map to statuses in reply_accord_error()
- * (not found 404, bad input 400, the rest 500). */
+ * (not found 404, bad input 400, the rest 500).
+ *
+ * A POST follows one rule whatever its form: a bad article (a bad line
+ * of JSON lines, a bad element of a JSON array) is skipped and reported
+ * with its line or index; the others are stored. */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -8,6 +8,17 @@
  * without being buffered. The last call dispatches: /api/ to api.c,
  * /healthz and /metrics here, anything else to the embedded web UI.
  *
+ * Before any of that, the address is checked as the client sent it
+ * (uri_seen sees it before libmicrohttpd decodes it): over 4096 bytes with
+ * its query is a 414, a %00 (which would cut the decoded path short) and
+ * a path or argument that is not UTF-8 are 400s. Error messages may echo
+ * the client's text, so error_json() replaces what is not UTF-8: every
+ * error is a JSON document.
+ *
+ * Connections are admitted by limits.c (per address, a reserve for
+ * addresses holding few) and get HEADER_TIMEOUT seconds of silence until
+ * their headers are in; then --timeout.
+ *
  * The reply is built in a `reply` and queued in one place (send_reply),
  * which also adds the security headers and counts the request in the
  * metrics by endpoint, status and latency. */
