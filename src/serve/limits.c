@@ -108,8 +108,8 @@ bool limits_admit(conn_limits *l, const struct sockaddr *addr)
     pthread_mutex_lock(&l->lock);
     addr_count *c = find(l, &k);
     unsigned mine = c ? c->n : 0;
-    int why = l->total >= l->max_total                                     ? LIMITS_FULL
-              : mine >= l->per_address                                     ? LIMITS_ADDRESS
+    int why = l->total >= l->max_total                                      ? LIMITS_FULL
+              : mine >= l->per_address                                      ? LIMITS_ADDRESS
               : l->total >= l->max_total - l->reserve && mine >= LIMITS_FEW ? LIMITS_RESERVE
                                                                             : -1;
     if (why >= 0) l->refused[why]++;
