@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""slow_clients.py PORT - slow and broken clients against `accord serve
---max-connections 256` on 127.0.0.1:PORT (test_serve.sh starts it).
+"""slow_clients.py PORT TOKEN - slow and broken clients against `accord
+serve --max-connections 256 --token TOKEN` on 127.0.0.1:PORT
+(test_serve.sh starts it).
 
 Every client is on the loopback network (127.0.0.0/8), each "address" a
 different 127.0.0.x; every loop is bounded and the script ends by itself in
@@ -13,7 +14,9 @@ about ten seconds. It checks that:
     address is still answered at once;
   - a request line that is not HTTP is refused at once (400 or closed);
   - the server closes every half-sent request after the header timeout
-    (5 s), and bytes with no line end at all.
+    (5 s), bytes with no line end at all, and a kept-alive connection
+    idle after its answer;
+  - a body may be slower than that: --timeout (30 s) applies to it.
 
 Prints what failed and exits 1, or exits 0."""
 import select
@@ -22,6 +25,7 @@ import sys
 import time
 
 PORT = int(sys.argv[1])
+TOKEN = sys.argv[2]
 HALF = b"GET /api/stats HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "
 PER_ADDRESS = 256 // 16
 FEW = 4
@@ -98,6 +102,19 @@ def answered(src, path="/healthz", within=2.0):
 started = time.monotonic()
 everything = []
 
+# A POST whose headers are in and whose body comes in two parts, 6 s apart.
+body = b'{"id":"slow-body","text":"This article arrives in two parts, six seconds apart."}'
+slow_post = connect("127.0.0.21")
+slow_post.sendall(b"POST /api/articles HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TOKEN.encode() +
+                  b"\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body) + body[:20])
+
+# A kept-alive connection, answered once, then idle.
+idle = connect("127.0.0.20")
+idle.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+if not idle.recv(4096).startswith(b"HTTP/1.1 200"):
+    fail("no answer on a kept-alive connection")
+everything.append(idle)
+
 # One address, many half-sent requests.
 flood = open_half("127.0.0.1", 300)
 everything += flood
@@ -143,6 +160,18 @@ g.close()
 tls = connect("127.0.0.19")
 tls.sendall(b"\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03")
 everything.append(tls)
+
+# The rest of the slow body, after the header timeout has passed.
+time.sleep(max(0.0, started + 6.0 - time.monotonic()))
+try:
+    slow_post.sendall(body[20:])
+    slow_post.settimeout(5)
+    got = slow_post.recv(4096)
+    if not got.startswith(b"HTTP/1.1 201"):
+        fail("a slow body answered %r" % got[:40])
+except OSError as e:
+    fail("a slow body was cut off: %s" % e)
+slow_post.close()
 
 # After the header timeout (5 s) every half-sent request is closed.
 deadline = started + 9.0

@@ -316,8 +316,8 @@ expect_status 2 "$ACCORD" --db demo.db serve --port 0 --web "$TMP/no-such-folder
 
 # Slow and broken clients leave room for others (slow_clients.py says how).
 command -v python3 >/dev/null || fail "python3 is needed"
-start slow --max-connections 256
-python3 "$ROOT/tests/cli/slow_clients.py" "${URL##*:}" || fail "slow clients took the server"
+start slow --max-connections 256 --token test-token-123
+python3 "$ROOT/tests/cli/slow_clients.py" "${URL##*:}" test-token-123 || fail "slow clients took the server"
 get /healthz; want 200 "healthz after the slow clients"
 get /metrics; want 200 "metrics after the slow clients"
 contains body.json 'accord_connections_refused_total{reason="address"} [1-9]'
