@@ -17,7 +17,11 @@
  *
  * Connections are admitted by limits.c (per address, a reserve for
  * addresses holding few) and get HEADER_TIMEOUT seconds of silence until
- * their headers are in; then --timeout.
+ * their headers are in; then --timeout. libmicrohttpd's timeouts count
+ * silence only, so a client that sends a byte every few seconds would
+ * never be cut: a sweeper thread shuts down a connection whose headers
+ * are not in HEADER_DEADLINE seconds after it began to wait for them
+ * (libmicrohttpd sees the connection end, and closes it as its own).
  *
  * The reply is built in a `reply` and queued in one place (send_reply),
  * which also adds the security headers and counts the request in the
@@ -31,7 +35,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "serve/serve_int.h"
@@ -42,7 +48,8 @@ enum {
     DEFAULT_MAX_BODY = 32 << 20,
     DEFAULT_TIMEOUT = 30,
     DEFAULT_MAX_CONNECTIONS = 1024,
-    HEADER_TIMEOUT = 5, /* seconds to send the request line and headers */
+    HEADER_TIMEOUT = 5,   /* seconds of silence allowed until the request headers are in */
+    HEADER_DEADLINE = 10, /* seconds in all to send the request line and headers */
     MAX_URL = 4096,
     WEB_FILE_MAX = 8 << 20
 };
@@ -501,6 +508,20 @@ static void dispatch(request *rq, reply *r)
     else serve_static(rq, url, r);
 }
 
+/* ---- The header deadline ------------------------------------------------------------ */
+
+/* The connection waits for request headers (from its start, and again
+ * after each answer on a kept-alive connection), or has them. */
+static void watch_waiting(serve *s, struct MHD_Connection *conn, bool waiting)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    conn_watch *w = ci ? ci->socket_context : NULL;
+    if (!w) return;
+    pthread_mutex_lock(&s->watch_lock);
+    w->waiting_since = waiting ? acc_now() : 0;
+    pthread_mutex_unlock(&s->watch_lock);
+}
+
 static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, const char *url,
                                       const char *method, const char *version, const char *upload_data,
                                       size_t *upload_data_size, void **con_cls)
@@ -523,6 +544,7 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
         /* The headers are in: from now on the connection may idle as long
          * as --timeout allows (a body can be slow to come). */
         MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT, (unsigned)s->o.timeout);
+        watch_waiting(s, conn, false);
         if (!strcmp(method, "POST") && !strncmp(url, "/api/", 5)) {
             bool allows_post = false;
             rq->ep = api_endpoint(url, &allows_post);
@@ -567,12 +589,35 @@ static void request_completed(void *cls, struct MHD_Connection *conn, void **con
     request *rq = *con_cls;
     /* A kept-alive connection now waits for the next request's headers:
      * the short timeout again. */
-    if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
+    if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK) {
         MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT, (unsigned)HEADER_TIMEOUT);
+        watch_waiting(cls, conn, true);
+    }
     if (!rq) return;
     buf_free(&rq->body);
     free(rq);
     *con_cls = NULL;
+}
+
+/* Cuts the connections that take too long to send their headers. */
+static void *sweeper_main(void *arg)
+{
+    serve *s = arg;
+    pthread_mutex_lock(&s->watch_lock);
+    while (!s->stopping) {
+        struct timespec until;
+        clock_gettime(CLOCK_MONOTONIC, &until);
+        until.tv_sec += 1;
+        pthread_cond_timedwait(&s->watch_wake, &s->watch_lock, &until);
+        double now = acc_now();
+        for (conn_watch *w = s->watched; w; w = w->next) {
+            if (w->cut || w->waiting_since == 0 || now - w->waiting_since < HEADER_DEADLINE) continue;
+            shutdown(w->fd, SHUT_RDWR);
+            w->cut = true;
+        }
+    }
+    pthread_mutex_unlock(&s->watch_lock);
+    return NULL;
 }
 
 /* Called with the address as the client sent it, before libmicrohttpd
@@ -608,8 +653,32 @@ static void connection_notify(void *cls, struct MHD_Connection *conn, void **soc
     if (code == MHD_CONNECTION_NOTIFY_STARTED) {
         limits_opened(s->limits, addr);
         MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT, (unsigned)HEADER_TIMEOUT);
+        const union MHD_ConnectionInfo *fi = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        conn_watch *w = fi ? calloc(1, sizeof *w) : NULL;
+        if (w) { /* without one (out of memory) the connection has only the timeouts */
+            w->fd = fi->connect_fd;
+            w->waiting_since = acc_now();
+            pthread_mutex_lock(&s->watch_lock);
+            w->next = s->watched;
+            if (w->next) w->next->prev = w;
+            s->watched = w;
+            pthread_mutex_unlock(&s->watch_lock);
+        }
+        *socket_context = w;
     } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
         limits_closed(s->limits, addr);
+        /* Unlinked before libmicrohttpd closes the socket: the sweeper never
+         * shuts down a number the system has given to another connection. */
+        conn_watch *w = *socket_context;
+        if (w) {
+            pthread_mutex_lock(&s->watch_lock);
+            if (w->prev) w->prev->next = w->next;
+            else s->watched = w->next;
+            if (w->next) w->next->prev = w->prev;
+            pthread_mutex_unlock(&s->watch_lock);
+            free(w);
+            *socket_context = NULL;
+        }
     }
 }
 
@@ -646,6 +715,13 @@ static int parse_bind(const char *bind, int port, struct sockaddr_storage *ss, s
 void serve_stop(serve *s)
 {
     if (!s) return;
+    if (s->sweeper_started) {
+        pthread_mutex_lock(&s->watch_lock);
+        s->stopping = true;
+        pthread_cond_signal(&s->watch_wake);
+        pthread_mutex_unlock(&s->watch_lock);
+        pthread_join(s->sweeper, NULL);
+    }
     if (s->daemon) MHD_stop_daemon(s->daemon);
     for (size_t i = 0; i < s->n_readers; i++) accord_close(s->readers[i]);
     free(s->readers);
@@ -656,6 +732,8 @@ void serve_stop(serve *s)
     coverage_free(s->coverage);
     pthread_mutex_destroy(&s->write_lock);
     pthread_mutex_destroy(&s->readers_lock);
+    pthread_mutex_destroy(&s->watch_lock);
+    pthread_cond_destroy(&s->watch_wake);
     metrics_destroy(&s->m);
     cache_free(s->cache);
     limits_free(s->limits);
@@ -677,6 +755,12 @@ int serve_start(const serve_opts *opts, serve **out)
     pthread_mutex_init(&s->readers_lock, NULL);
     pthread_mutex_init(&s->checker_lock, NULL);
     pthread_mutex_init(&s->coverage_lock, NULL);
+    pthread_mutex_init(&s->watch_lock, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&s->watch_wake, &ca);
+    pthread_condattr_destroy(&ca);
     s->checker_version = -1;
     metrics_init(&s->m);
     s->cache = cache_new(CACHE_BYTES);
@@ -773,6 +857,11 @@ int serve_start(const serve_opts *opts, serve **out)
         return acc_error(ACCORD_EUSAGE, "cannot listen on %s port %d%s%s", opts->bind ? opts->bind : "127.0.0.1",
                          opts->port, e ? ": " : "", e ? strerror(e) : "");
     }
+    if (pthread_create(&s->sweeper, NULL, sweeper_main, s) != 0) {
+        serve_stop(s);
+        return acc_error(ACCORD_ENOMEM, "cannot start a thread");
+    }
+    s->sweeper_started = true;
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
     s->port = info ? info->port : s->o.port;
     *out = s;

@@ -15,7 +15,7 @@
  *
  * Safety: the server binds 127.0.0.1 unless told otherwise; request bodies
  * are limited (max_body) and idle connections time out; a client gets a
- * few seconds to send its request headers, one address may hold only a
+ * few seconds to send its request headers (serve.c), one address may hold only a
  * share of the connections, and the last connections are kept for
  * addresses that hold few (limits.c); static files come
  * from a fixed table embedded at build time (or, for development, from a

@@ -111,6 +111,14 @@ size_t serve_utf8_scrub(char *out, size_t cap, const char *in);
 
 /* ---- The server ------------------------------------------------------------- */
 
+/* One open connection, watched for the header deadline (serve.c). */
+typedef struct conn_watch {
+    struct conn_watch *prev, *next;
+    int fd;
+    double waiting_since; /* when it began to wait for request headers; 0: it has them */
+    bool cut;             /* shut down for taking too long */
+} conn_watch;
+
 struct serve {
     serve_opts o;
     char *token;
@@ -133,6 +141,13 @@ struct serve {
     pthread_mutex_t checker_lock;
     int64_t checker_version;
     conn_limits *limits;
+    /* Every open connection, and a thread that cuts those whose request
+     * headers take longer than HEADER_DEADLINE in all. */
+    pthread_mutex_t watch_lock;
+    pthread_cond_t watch_wake;
+    conn_watch *watched;
+    pthread_t sweeper;
+    bool sweeper_started, stopping;
 };
 
 /* The store's current generation; read it before building a document to

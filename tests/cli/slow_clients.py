@@ -5,7 +5,7 @@ serve --max-connections 256 --token TOKEN` on 127.0.0.1:PORT
 
 Every client is on the loopback network (127.0.0.0/8), each "address" a
 different 127.0.0.x; every loop is bounded and the script ends by itself in
-about ten seconds. It checks that:
+about twelve seconds. It checks that:
 
   - 300 half-sent requests from one address leave room: another address is
     answered at once (one address holds at most 256/16 = 16 connections);
@@ -16,12 +16,15 @@ about ten seconds. It checks that:
   - the server closes every half-sent request after the header timeout
     (5 s), bytes with no line end at all, and a kept-alive connection
     idle after its answer;
-  - a body may be slower than that: --timeout (30 s) applies to it.
+  - headers sent a byte a second, never silent for long, are cut at the
+    header deadline (10 s in all);
+  - a body may be slower than both: --timeout (30 s) applies to it.
 
 Prints what failed and exits 1, or exits 0."""
 import select
 import socket
 import sys
+import threading
 import time
 
 PORT = int(sys.argv[1])
@@ -102,7 +105,29 @@ def answered(src, path="/healthz", within=2.0):
 started = time.monotonic()
 everything = []
 
-# A POST whose headers are in and whose body comes in two parts, 6 s apart.
+# Headers a byte a second, in a thread of its own for 15 s at most.
+drip_cut_at = []
+
+
+def drip():
+    s = connect("127.0.0.22")
+    s.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Drip: ")
+    for _ in range(15):
+        if closed_by_server(s, 1.0):
+            drip_cut_at.append(time.monotonic() - started)
+            break
+        try:
+            s.sendall(b"a")
+        except OSError:
+            drip_cut_at.append(time.monotonic() - started)
+            break
+    s.close()
+
+
+dripper = threading.Thread(target=drip)
+dripper.start()
+
+# A POST whose headers are in and whose body comes in two parts, 11 s apart.
 body = b'{"id":"slow-body","text":"This article arrives in two parts, six seconds apart."}'
 slow_post = connect("127.0.0.21")
 slow_post.sendall(b"POST /api/articles HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TOKEN.encode() +
@@ -161,18 +186,6 @@ tls = connect("127.0.0.19")
 tls.sendall(b"\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03")
 everything.append(tls)
 
-# The rest of the slow body, after the header timeout has passed.
-time.sleep(max(0.0, started + 6.0 - time.monotonic()))
-try:
-    slow_post.sendall(body[20:])
-    slow_post.settimeout(5)
-    got = slow_post.recv(4096)
-    if not got.startswith(b"HTTP/1.1 201"):
-        fail("a slow body answered %r" % got[:40])
-except OSError as e:
-    fail("a slow body was cut off: %s" % e)
-slow_post.close()
-
 # After the header timeout (5 s) every half-sent request is closed.
 deadline = started + 9.0
 for s in still_open(everything, 0):
@@ -181,5 +194,23 @@ for s in still_open(everything, 0):
         break
 for s in everything:
     s.close()
+# The rest of the slow body, after the header timeout and the header
+# deadline have passed: they are for headers, not bodies.
+time.sleep(max(0.0, started + 11.0 - time.monotonic()))
+try:
+    slow_post.sendall(body[20:])
+    slow_post.settimeout(5)
+    got = slow_post.recv(4096)
+    if not (got.startswith(b"HTTP/1.1 201") or got.startswith(b"HTTP/1.1 200")):
+        fail("a slow body answered %r" % got[:40])
+except OSError as e:
+    fail("a slow body was cut off: %s" % e)
+slow_post.close()
+
+dripper.join()
+if not drip_cut_at:
+    fail("headers sent a byte a second were still taken after 15 s")
+elif drip_cut_at[0] > 12.5:
+    fail("headers sent a byte a second were cut after %.1f s, want the 10 s deadline" % drip_cut_at[0])
 
 sys.exit(1 if failures else 0)
