@@ -18,7 +18,7 @@
 #include "util/json.h"
 #include "util/util.h"
 
-enum { INGEST_BATCH = 256 };
+enum { INGEST_BATCH = 128 };
 #define INGEST_BATCH_BYTES (64u << 20)
 
 const char *accord_version(void)
