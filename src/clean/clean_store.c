@@ -163,9 +163,10 @@ static int load(store *st, clean_learn *L)
             }
         }
         bool learned = sqlite3_column_type(s, 5) != SQLITE_NULL;
+        sqlite3_int64 n = sqlite3_column_int64(s, 2);
         clean_learn_entry e = {
             .key = (uint64_t)sqlite3_column_int64(s, 1),
-            .n = (uint32_t)sqlite3_column_int64(s, 2),
+            .n = (uint32_t)(n > CLEAN_LEARN_N_MAX ? CLEAN_LEARN_N_MAX : n),
             .seen = (uint32_t)sqlite3_column_int64(s, 3),
             .seen_at = (uint32_t)sqlite3_column_int64(s, 4),
             .visible_from = learned ? (uint32_t)sqlite3_column_int64(s, 5) : 0,
@@ -250,7 +251,7 @@ int clean_learn_flush(clean_learn *L, store *st)
         sqlite3_bind_int64(s, 5, e->seen_at);
         if (e->flags & CLEAN_LEARN_BOILERPLATE) sqlite3_bind_int64(s, 6, e->visible_from);
         if (step_done(s)) return db_fail(st, "counting fragments");
-        e->flags = (uint8_t)((e->flags & ~CLEAN_LEARN_DIRTY) | CLEAN_LEARN_STORED);
+        e->flags = (e->flags & ~CLEAN_LEARN_DIRTY) | CLEAN_LEARN_STORED;
     }
     L->n_dirty = 0;
 

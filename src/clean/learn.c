@@ -235,15 +235,13 @@ static clean_learn_entry *slot_for(clean_learn_entry *slots, size_t cap, uint64_
     return &slots[i];
 }
 
-/* Rebuilds the outlet's table at a size fit for `keep` entries, keeping
- * those that keep_entry() keeps (all when it is NULL) and listing the stored
- * ones it drops in L->gone. */
+/* Rebuilds the outlet's table with nc slots (a power of two), keeping the
+ * entries that keep_entry() keeps (all when it is NULL) and listing the
+ * stored ones it drops in L->gone. */
 typedef bool (*keep_fn)(const clean_learn *L, const clean_learn_outlet *o, const clean_learn_entry *e);
 
-static int rebuild(clean_learn *L, clean_learn_outlet *o, size_t keep, keep_fn keep_entry)
+static int rebuild(clean_learn *L, clean_learn_outlet *o, size_t nc, keep_fn keep_entry)
 {
-    size_t nc = 64;
-    while (nc * 7 < keep * 10 + 10) nc *= 2;
     clean_learn_entry *t = calloc(nc, sizeof *t);
     if (!t) return ACCORD_ENOMEM;
     size_t used = 0;
@@ -274,7 +272,7 @@ static int rebuild(clean_learn *L, clean_learn_outlet *o, size_t keep, keep_fn k
 
 static clean_learn_entry *entry_insert(clean_learn *L, clean_learn_outlet *o, uint64_t key)
 {
-    if ((o->used + 1) * 10 > o->cap * 7 && rebuild(L, o, (o->used + 1) * 2, NULL)) return NULL;
+    if ((o->used + 1) * 10 > o->cap * 7 && rebuild(L, o, o->cap ? o->cap * 2 : 64, NULL)) return NULL;
     clean_learn_entry *e = slot_for(o->slots, o->cap, key);
     *e = (clean_learn_entry){.key = key, .flags = CLEAN_LEARN_USED};
     o->used++;
@@ -296,7 +294,9 @@ static int sweep(clean_learn *L, clean_learn_outlet *o)
     for (size_t i = 0; i < o->cap; i++)
         if ((o->slots[i].flags & CLEAN_LEARN_USED) && remembered(L, o, &o->slots[i])) keep++;
     if (keep == o->used) return 0;
-    return rebuild(L, o, keep, remembered);
+    size_t nc = 64;
+    while (nc < keep * 2) nc *= 2;
+    return rebuild(L, o, nc, remembered);
 }
 
 /* Makes the pending fragments due at boundary n visible. */
@@ -336,24 +336,31 @@ static int mark_dirty(clean_learn *L, uint32_t oi, clean_learn_entry *e)
 
 int clean_learn_observe(clean_learn *L, const char *source, const clean_result *r)
 {
+    clean_fragment *f = NULL;
+    size_t nf = 0;
+    if (source && *source && r) {
+        arena_reset(&L->scratch);
+        if (clean_learn_fragments(&L->scratch, r, &f, &nf)) return ACCORD_ENOMEM;
+    }
+    return clean_learn_observe_fragments(L, r ? source : NULL, f, nf);
+}
+
+int clean_learn_observe_fragments(clean_learn *L, const char *source, const clean_fragment *f, size_t nf)
+{
     uint64_t n = ++L->observed;
     L->observed_dirty = true;
-    if (source && *source && r) {
+    if (source && *source) {
         clean_learn_outlet *o = clean_learn_outlet_get(L, source, true);
         if (!o) return ACCORD_ENOMEM;
         uint32_t oi = (uint32_t)(o - L->outlets);
         o->n_articles++;
         o->dirty = true;
-        arena_reset(&L->scratch);
-        clean_fragment *f;
-        size_t nf;
-        if (clean_learn_fragments(&L->scratch, r, &f, &nf)) return ACCORD_ENOMEM;
         for (size_t i = 0; i < nf; i++) {
             clean_learn_entry *e = clean_learn_entry_find(o, f[i].key);
             /* learned for good: its count no longer matters */
             if (e && (e->flags & CLEAN_LEARN_BOILERPLATE)) continue;
             if (!e && !(e = entry_insert(L, o, f[i].key))) return ACCORD_ENOMEM;
-            e->n++;
+            if (e->n < CLEAN_LEARN_N_MAX) e->n++;
             e->seen = o->n_articles;
             e->seen_at = (uint32_t)n;
             if (mark_dirty(L, oi, e)) return ACCORD_ENOMEM;
@@ -361,7 +368,7 @@ int clean_learn_observe(clean_learn *L, const char *source, const clean_result *
             e->flags |= CLEAN_LEARN_BOILERPLATE;
             e->visible_from = (uint32_t)clean_learn_next_boundary(n);
             PUSH(L, pending, n_pending, cap_pending, ((clean_learn_ref){oi, f[i].key}));
-            char *text = strndup(f[i].text, f[i].len > 200 ? 200 : f[i].len);
+            char *text = strndup(f[i].text ? f[i].text : "", f[i].len > 200 ? 200 : f[i].len);
             if (!text) return ACCORD_ENOMEM;
             void *np = grow(L->samples, &L->cap_samples, L->n_samples + 1, sizeof *L->samples);
             if (!np) {
@@ -386,7 +393,7 @@ int clean_learn_load_entry(clean_learn *L, clean_learn_outlet *o, const clean_le
     clean_learn_entry *d = entry_insert(L, o, e->key);
     if (!d) return ACCORD_ENOMEM;
     *d = *e;
-    d->flags = (uint8_t)((e->flags & CLEAN_LEARN_BOILERPLATE) | CLEAN_LEARN_USED | CLEAN_LEARN_STORED);
+    d->flags = (e->flags & CLEAN_LEARN_BOILERPLATE) | CLEAN_LEARN_USED | CLEAN_LEARN_STORED;
     return 0;
 }
 

@@ -5,12 +5,14 @@
  * key (clean_fragment_key(): case, digits and punctuation folded away). A
  * fragment that recurs in at least CLEAN_LEARN_MIN_ARTICLES articles of the
  * source and in at least CLEAN_LEARN_MIN_SHARE of them is that source's
- * boilerplate: the next articles of the source lose it, with the reason
- * "learned-boilerplate:<source>".
+ * boilerplate: the articles of the source cleaned from the next epoch
+ * boundary on lose it, with the reason "learned-boilerplate:<source>".
+ * Once learned, a fragment stays learned.
  *
  * The rule and the fragmenting are pure functions (tested without a
- * database); clean_store.c keeps the counts in the store's clean_fragments
- * and clean_sources tables. */
+ * database). The counts live in memory (clean_learn, below, a pure
+ * function of the observed articles in order) and clean_store.c writes
+ * them behind to the store and reads them back at open. */
 #ifndef ACCORD_CLEAN_LEARN_H
 #define ACCORD_CLEAN_LEARN_H
 
@@ -83,12 +85,13 @@ enum {
  * the observation count, when it was last seen. */
 typedef struct clean_learn_entry {
     uint64_t key;
-    uint32_t n;
+    uint32_t n : 24; /* stops at CLEAN_LEARN_N_MAX */
+    uint32_t flags : 8;
     uint32_t seen;
     uint32_t seen_at;
     uint32_t visible_from;
-    uint8_t flags;
 } clean_learn_entry;
+#define CLEAN_LEARN_N_MAX 0xFFFFFFu
 
 typedef struct clean_learn_outlet {
     char *source;
@@ -132,6 +135,13 @@ struct clean_learn {
     size_t n_samples, cap_samples;
     arena scratch;
 };
+
+/* clean_learn_observe() in two steps: the fragments of the article (a pure
+ * function of the clean result, clean_learn_fragments(), which worker
+ * threads may run), then counting them on the writer thread. f is sorted
+ * by key without repeats, as clean_learn_fragments() gives it; the texts
+ * are read only for samples of what gets learned. 0 or ACCORD_ENOMEM. */
+int clean_learn_observe_fragments(clean_learn *L, const char *source, const clean_fragment *f, size_t n);
 
 /* For clean_store.c: an empty state; an outlet by name (created when
  * create); an entry put back as read from the store (rebuilds views and

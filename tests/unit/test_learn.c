@@ -305,6 +305,8 @@ static bool run_stream(const char *path, uint64_t seed, bool reopen, uint64_t *v
     clean_result r;
     bool ok = true;
     int i = 0;
+    arena a;
+    arena_init(&a);
     memset(states, 0, (STREAM + 1) * sizeof *states);
     states[0] = state_digest(L);
     while (ok && i < STREAM) {
@@ -313,7 +315,15 @@ static bool run_stream(const char *path, uint64_t seed, bool reopen, uint64_t *v
         for (int k = 0; ok && k < size && i < STREAM; k++, i++) {
             const char *src = stream_article(i, text, sizeof text, &r);
             views[i] = view_digest(L, src);
-            ok = clean_learn_observe(L, src, &r) == 0;
+            if (seed > 1) { /* in two steps, as with worker threads */
+                arena_reset(&a);
+                clean_fragment *f;
+                size_t nf;
+                ok = clean_learn_fragments(&a, &r, &f, &nf) == 0 &&
+                     clean_learn_observe_fragments(L, src, f, nf) == 0;
+            } else {
+                ok = clean_learn_observe(L, src, &r) == 0;
+            }
             if (!seed) states[i + 1] = state_digest(L);
         }
         ok = ok && clean_learn_flush(L, st) == 0 && store_commit(st) == 0;
@@ -326,10 +336,12 @@ static bool run_stream(const char *path, uint64_t seed, bool reopen, uint64_t *v
     }
     clean_learn_free(L);
     store_close(st);
+    arena_free(&a);
     return ok;
 }
 
-/* The same stream in one batch, in batches of random sizes, and one
+/* The same stream in one batch, in batches of random sizes (observed in
+ * two steps), and one
  * article a batch reopened from the store after every commit: every article sees the same learned
  * set, and every reopened state is the uninterrupted run's at that point,
  * pending counts included. */
