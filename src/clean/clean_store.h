@@ -8,7 +8,15 @@
  * input order; the learned set an article is cleaned with is a view that
  * changes only at epoch boundaries (learn.h), so it depends only on how
  * many articles were stored before it: not on batches, threads or time.
- * The tables and why they rebuild the state exactly are in clean_store.c. */
+ * The tables and why they rebuild the state exactly are in clean_store.c.
+ *
+ * In the two-phase ingest: clean_learn_open() with the other stages; in
+ * phase 1, per article, clean_learn_view() of its outlet (keep the
+ * version), clean with it, and clean_learn_fragments() of the result; in
+ * phase 2, in input order, if clean_learn_version() of the outlet is no
+ * longer the one kept, prepare the article again, then, once it is stored
+ * (NEW or VERSION), clean_learn_observe_fragments(); clean_learn_flush()
+ * before COMMIT; after a ROLLBACK, clean_learn_free() and open again. */
 #ifndef ACCORD_CLEAN_STORE_H
 #define ACCORD_CLEAN_STORE_H
 
@@ -39,6 +47,13 @@ uint64_t clean_learn_observed(const clean_learn *L);
  * queued for clean_learn_flush(). 0 or ACCORD_ENOMEM (then free L and open
  * it again). */
 int clean_learn_observe(clean_learn *L, const char *source, const clean_result *r);
+
+/* clean_learn_observe() in two steps: the fragments of the article (a pure
+ * function of the clean result, clean_learn_fragments(), which worker
+ * threads may run), then counting them on the writer thread. f is sorted
+ * by key without repeats, as clean_learn_fragments() gives it; the texts
+ * are read only for samples of what gets learned. 0 or ACCORD_ENOMEM. */
+int clean_learn_observe_fragments(clean_learn *L, const char *source, const clean_fragment *f, size_t n);
 
 /* Writes the queued rows, inside the batch's transaction, before COMMIT.
  * After a failure or a ROLLBACK, free L and open it again. 0 or

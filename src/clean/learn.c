@@ -7,6 +7,7 @@
 
 #include "accord.h"
 #include "clean_internal.h"
+#include "clean_store.h"
 
 bool clean_learn_is_boilerplate(long n_with, long n_articles)
 {

@@ -136,13 +136,6 @@ struct clean_learn {
     arena scratch;
 };
 
-/* clean_learn_observe() in two steps: the fragments of the article (a pure
- * function of the clean result, clean_learn_fragments(), which worker
- * threads may run), then counting them on the writer thread. f is sorted
- * by key without repeats, as clean_learn_fragments() gives it; the texts
- * are read only for samples of what gets learned. 0 or ACCORD_ENOMEM. */
-int clean_learn_observe_fragments(clean_learn *L, const char *source, const clean_fragment *f, size_t n);
-
 /* For clean_store.c: an empty state; an outlet by name (created when
  * create); an entry put back as read from the store (rebuilds views and
  * pending lists once clean_learn_loaded() runs). NULL / -1 out of memory. */
