@@ -599,8 +599,8 @@ out:
 }
 
 /* Inflates gzip data (one member or several) a chunk at a time. JSONL goes
- * on line by line as it comes; any other format is collected up to
- * INGEST_MAX_FILE and stopped there. The first 64 KiB are checked for
+ * on line by line as it comes; any other format, and JSONL in UTF-16/32
+ * (converted whole), is collected up to INGEST_MAX_FILE and stopped there. The first 64 KiB are checked for
  * binary data before more is inflated, so a bomb of zeros costs one chunk. */
 static int ingest_gzip(ingest_ctx *c, const char *name, const char *p, size_t n, ingest_format f)
 {
@@ -661,7 +661,7 @@ static int ingest_gzip(ingest_ctx *c, const char *name, const char *p, size_t n,
             if (rc < 0) break;
         } else if (out.len > INGEST_MAX_FILE) {
             report(c, ACCORD_EVENT_ERROR, name, 0, 0, NULL,
-                   "gzip: decompresses to over %u MiB, the limit for one article or page: stopped there",
+                   "gzip: decompresses to over %u MiB, the limit for a file of one article or page: stopped there",
                    INGEST_MAX_FILE >> 20);
             break;
         }
@@ -719,9 +719,13 @@ static int read_regular(ingest_ctx *c, const char *path, char **data, size_t *le
         return 1;
     }
     struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        report(c, ACCORD_EVENT_ERROR, path, 0, 0, NULL, "%s: refused, only regular files are read",
-               file_kind(st.st_mode));
+    if (fstat(fd, &st) != 0) {
+        report(c, ACCORD_EVENT_ERROR, path, 0, 0, NULL, "cannot stat: %s", strerror(errno));
+        close(fd);
+        return 1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        report(c, ACCORD_EVENT_ERROR, path, 0, 0, NULL, "%s, not a regular file: refused", file_kind(st.st_mode));
         close(fd);
         return 1;
     }
@@ -738,7 +742,8 @@ static int read_regular(ingest_ctx *c, const char *path, char **data, size_t *le
         limit = gz ? (uint64_t)INGEST_MAX_FILE + INGEST_MAX_FILE / 256 + 4096 : INGEST_MAX_FILE;
     if ((uint64_t)st.st_size > limit) {
         report(c, ACCORD_EVENT_ERROR, path, 0, 0, NULL,
-               "%sfile is %llu bytes, over the %u MiB limit for one article or page: not read", gz ? "compressed " : "",
+               "%sfile is %llu bytes, over the %u MiB limit for a file of one article or page: not read",
+               gz ? "compressed " : "",
                (unsigned long long)st.st_size, INGEST_MAX_FILE >> 20);
         close(fd);
         return 1;
@@ -771,7 +776,8 @@ static int read_regular(ingest_ctx *c, const char *path, char **data, size_t *le
         n += (size_t)got;
         if (n > limit) {
             report(c, ACCORD_EVENT_ERROR, path, 0, 0, NULL,
-                   "file grew over the %u MiB limit for one article or page while read", INGEST_MAX_FILE >> 20);
+                   "file grew over the %u MiB limit for a file of one article or page while read",
+                   INGEST_MAX_FILE >> 20);
             rc = 1;
             break;
         }

@@ -132,12 +132,12 @@ contains err.txt "/dev/null: error: a character device, not a regular file: refu
 # Size first: a 200 MB page is refused from its size, before it is read.
 truncate -s 200M big.html
 expect_status 1 "$ACCORD" --db "$TMP/limits.db" ingest big.html
-contains err.txt "big.html: error: file is 209715200 bytes, over the 16 MiB limit for one article or page: not read"
+contains err.txt "big.html: error: file is 209715200 bytes, over the 16 MiB limit for a file of one article or page: not read"
 # Gzip stops at the page limit while inflating: 64 MiB of one letter in one
 # gzip member, and 1 GiB of it in 1,024 members of 1 MiB (1 MB on disk).
 head -c 67108864 /dev/zero | tr '\0' a | gzip -1 > bomb.html.gz
 expect_status 1 "$ACCORD" --db "$TMP/limits.db" ingest bomb.html.gz
-contains err.txt "bomb.html.gz: error: gzip: decompresses to over 16 MiB, the limit for one article or page: stopped there"
+contains err.txt "bomb.html.gz: error: gzip: decompresses to over 16 MiB, the limit for a file of one article or page: stopped there"
 head -c 1048576 /dev/zero | tr '\0' a | gzip -9 > m.gz
 for i in 1 2 3 4 5 6 7 8 9 10; do cat m.gz m.gz > m2.gz && mv m2.gz m.gz; done
 mv m.gz bomb.txt.gz
