@@ -574,21 +574,23 @@ static int ingest_decoded(ingest_ctx *c, const char *name, const char *data, siz
         rc = jsonl_feed(c, name, &r, data, len, true, &used);
         goto out;
     }
-    if (e == WIDE_NONE) {
-        bool latin1 = false;
-        repaired = make_utf8(data, len, &fixed, &latin1, &first_bad);
-        if (latin1) {
-            snprintf(warning, sizeof warning,
-                     "not UTF-8 (first bad byte at %zu): converted from Latin-1 / Windows-1252", first_bad);
-            w = warning;
-        } else if (repaired) {
-            snprintf(warning, sizeof warning, "%llu invalid UTF-8 byte(s) replaced with U+FFFD (first at byte %zu)",
-                     (unsigned long long)repaired, first_bad);
-            w = warning;
-        }
-        if (w) report(c, ACCORD_EVENT_WARNING, name, 0, first_bad, NULL, "%s", w);
-        c->repaired_bytes += repaired;
+    /* Converted text is valid UTF-8 but for U+0000, which the binary check
+     * sees only in the first 64 KiB: repair it as in UTF-8 input. */
+    bool latin1 = false;
+    char fixnote[200];
+    uint64_t fixed_n = make_utf8(data, len, &fixed, &latin1, &first_bad);
+    if (latin1) {
+        snprintf(fixnote, sizeof fixnote,
+                 "not UTF-8 (first bad byte at %zu): converted from Latin-1 / Windows-1252", first_bad);
+        w = fixnote;
+    } else if (fixed_n) {
+        snprintf(fixnote, sizeof fixnote, "%llu invalid UTF-8 byte(s) replaced with U+FFFD (first at byte %zu)",
+                 (unsigned long long)fixed_n, first_bad);
+        w = fixnote;
     }
+    if (latin1 || fixed_n) report(c, ACCORD_EVENT_WARNING, name, 0, first_bad, NULL, "%s", fixnote);
+    c->repaired_bytes += fixed_n;
+    repaired += fixed_n;
     const char *p = fixed.len ? fixed.data : data;
     size_t n = fixed.len ? fixed.len : len;
     rc = f == INGEST_HTML ? ingest_html(c, name, p, n, repaired, w) : ingest_txt(c, name, p, n, repaired, w);

@@ -6,11 +6,12 @@
 
 #include "ingest/ingest.h"
 #include "test.h"
+#include "text/text.h"
 
 typedef struct {
     int n;
     char id[64], given[16], body[256], title[64], extra[256];
-    int html;
+    int html, valid;
     int errors, warnings;
     char last_error[512];
     unsigned long long line;
@@ -24,6 +25,7 @@ static int sink(void *ud, const raw_article *a)
     snprintf(s->given, sizeof s->given, "%s", a->given_date ? a->given_date : "");
     snprintf(s->body, sizeof s->body, "%.*s", (int)(a->body_len < 255 ? a->body_len : 255), a->body);
     s->html = a->is_html;
+    s->valid = text_utf8_valid(a->body, a->body_len, NULL);
     snprintf(s->title, sizeof s->title, "%s", a->title ? a->title : "");
     snprintf(s->extra, sizeof s->extra, "%s", a->extra_json ? a->extra_json : "");
     return 0;
@@ -196,4 +198,20 @@ TEST(ingest_jsonl_wrong_types_warned_and_kept)
     CHECK(strstr(s.extra, "\"published\":[\"2025-01-02\"]") != NULL);
     CHECK(strstr(s.extra, "\"id\":42") != NULL);
     CHECK_STR(s.title, "");
+}
+
+/* Found by fuzz_ingest: a U+0000 past the first 64 KiB of UTF-16 text
+ * passed the binary check and reached the sink as a NUL byte. */
+TEST(ingest_utf16_late_nul_repaired)
+{
+    size_t units = 70000, n = 2 + units * 2 + 4;
+    char *t = calloc(n, 1);
+    t[0] = (char)0xFF;
+    t[1] = (char)0xFE;
+    for (size_t i = 0; i < units; i++) t[2 + 2 * i] = (i % 7 == 6) ? ' ' : 'a';
+    t[n - 2] = 'b'; /* U+0000 then "b" */
+    seen s = run("late.txt", t, n);
+    CHECK(s.n == 1 && s.errors == 0 && s.warnings == 2);
+    CHECK(s.valid);
+    free(t);
 }
