@@ -573,6 +573,14 @@ static int centroid_add(cluster_engine *e, story *s, const cluster_doc *d)
         free(mark);
         free(r);
     }
+    if (n < cap) {
+        /* Most of a long story's merge was cut: give the room back. */
+        centry *fit = realloc(m, (n ? n : 1) * sizeof *m);
+        if (fit) {
+            m = fit;
+            cap = n;
+        }
+    }
     free(s->c);
     s->c = m;
     s->n = (uint32_t)n;
