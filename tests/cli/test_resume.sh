@@ -3,28 +3,28 @@
 # with -9 in the middle of a run, then started again with the whole file.
 . "$ROOT/tests/cli/lib.sh"
 
-# A small stream: 30 events on five subjects (look-alikes share the topic
+# A small stream: 100 events on five subjects (look-alikes share the topic
 # words, not places, people and figures) over four months, members out of
 # order, a few short vague reports, and copies.
 awk 'BEGIN {
     split("earthquake struck buildings collapsed rescue teams searched rubble|election results counted votes parliament coalition majority|factory strike workers union wages negotiations stopped production|flood river rains evacuated homes water levels rose|wildfire burned forest hectares firefighters wind spread", topic, "|");
     split("Napa Iquique Lisbon Osaka Quito Dakar Perth Bergen Tromso Cusco", place, " ");
     split("Maria_Lopez John_Carter Aiko_Tanaka Omar_Diallo Lena_Berg Paulo_Reis Sara_Khan Tom_Hale", person, " ");
-    n = 180;
+    n = 600;
     for (i = 0; i < n; i++) {
         k = (i * 37 + 11) % n; ev = int(k / 6); j = k % 6;
         day = 10 + (ev * 53) % 120 + j % 3;
         m = 1 + int(day / 28); d = 1 + day % 28;
         p = place[1 + ev % 10]; who = person[1 + int(ev / 2) % 8]; gsub("_", " ", who);
-        if (j == 5) text = sprintf("Reports said %s in %s. Officials commented on the events of the week.", topic[1 + ev % 5], p);
+        if (j == 5) text = sprintf("Reports said %s in %s, %d affected. Officials commented on the events of the week.", topic[1 + ev % 5], p, 100 + ev * 7);
         else text = sprintf("%s. In %s, %s said %d people were affected and %d.%d percent of the area. The report from %s cited %s. Local sources in %s confirmed the figures.", topic[1 + ev % 5], p, who, 100 + ev * 7, ev % 9, j, p, who, p);
         printf "{\"id\":\"a%03d\",\"source\":\"wire%d\",\"published\":\"2024-%02d-%02d\",\"text\":\"%s\"}\n", i, i % 4, m, d, text;
         if (i % 29 == 3) printf "{\"id\":\"c%03d\",\"source\":\"copy\",\"published\":\"2024-%02d-%02d\",\"text\":\"%s\"}\n", i, m, d, text;
     }
 }' > stream.jsonl
 lines=$(wc -l < stream.jsonl)
-[ "$lines" -gt 180 ] || fail "the stream has $lines lines"
-head -n 61 stream.jsonl > first.jsonl
+[ "$lines" -gt 600 ] || fail "the stream has $lines lines"
+head -n 201 stream.jsonl > first.jsonl
 
 # One ingest.
 expect_status 0 "$ACCORD" --db one.db ingest --quiet stream.jsonl
@@ -34,7 +34,7 @@ mv out.txt one.txt
 stories=$(jq -r .story one.txt | sort -u | wc -l)
 [ "$stories" -gt 10 ] || fail "only $stories stories: the stream does not test much"
 
-# The first 61 articles, then the whole stream again.
+# The first 201 articles, then the whole stream again.
 expect_status 0 "$ACCORD" --db two.db ingest --quiet first.jsonl
 expect_status 0 "$ACCORD" --db two.db ingest --quiet stream.jsonl
 expect_status 0 "$ACCORD" --db two.db export articles
@@ -43,7 +43,7 @@ cmp -s out.txt one.txt || { diff one.txt out.txt | head; fail "a resumed ingest 
 # Killed with -9 wherever it is, then the whole stream again.
 "$ACCORD" --db three.db ingest --quiet stream.jsonl >/dev/null 2>&1 &
 pid=$!
-sleep 0.5
+sleep 0.3
 kill -9 "$pid" 2>/dev/null
 wait "$pid" 2>/dev/null
 expect_status 0 "$ACCORD" --db three.db ingest --quiet stream.jsonl
