@@ -182,6 +182,8 @@ static const char m006_soft_conf[] =
     "UPDATE story_articles SET soft_conf = CASE WHEN soft_conf = 1 THEN 0.8 ELSE 0.5 END "
     "WHERE soft_day IS NOT NULL;\n";
 
+extern const char extract_migration_11[]; /* src/extract/extract_store.c */
+
 const store_migration store_migrations[] = {
     {1, "core: articles, versions, full-text index", m001_core},
     {2, "dedup: copy index", m002_dedup},
@@ -189,5 +191,6 @@ const store_migration store_migrations[] = {
     {4, "extract: entities, quotes, quantities", m004_extract},
     {5, "cluster: stories, storylines", m005_cluster},
     {6, "cluster: confidence of inferred days", m006_soft_conf},
+    {11, "extract: time expressions keep their sentence and parsed form", extract_migration_11},
 };
 const int store_n_migrations = (int)(sizeof store_migrations / sizeof store_migrations[0]);
