@@ -40,7 +40,7 @@ static int64_t find_entity(store *st, const char *q)
             "SELECT id FROM entities WHERE key = ?1",
             "SELECT entity FROM entity_aliases WHERE alias = ?2 COLLATE NOCASE LIMIT 1",
             ("SELECT e.id FROM entities e WHERE e.surname = ?1 ORDER BY e.words DESC, "
-             "(SELECT count(*) FROM mentions m WHERE m.entity = e.id) DESC LIMIT 1"),
+             "e.n_mentions DESC LIMIT 1"),
         };
         for (size_t i = 0; i < sizeof sql / sizeof sql[0] && !id; i++) {
             s = store_prepare(st, sql[i]);
@@ -86,9 +86,10 @@ int extract_entities_json(store *st, const char *type, int limit, int offset, ch
     *json = NULL;
     if (limit <= 0) limit = 100;
     sqlite3_stmt *s = store_prepare(
-        st, "SELECT e.id, e.name, e.type, count(m.rowid) AS n, count(DISTINCT m.article) AS na "
-            "FROM entities e JOIN mentions m ON m.entity = e.id "
-            "WHERE ?1 IS NULL OR e.type = ?1 GROUP BY e.id ORDER BY n DESC, e.name LIMIT ?2 OFFSET ?3");
+        st, "SELECT e.id, e.name, e.type, e.n_mentions AS n, "
+            "(SELECT count(DISTINCT m.article) FROM mentions m WHERE m.entity = e.id) AS na "
+            "FROM entities e WHERE e.n_mentions > 0 AND (?1 IS NULL OR e.type = ?1) "
+            "ORDER BY n DESC, e.name LIMIT ?2 OFFSET ?3");
     if (!s) return ACCORD_EINTERNAL;
     if (type) sqlite3_bind_text(s, 1, type, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int(s, 2, limit);
@@ -113,8 +114,7 @@ int extract_entities_json(store *st, const char *type, int limit, int offset, ch
         json_object_set_new(e, "aliases", al);
         json_object_set_new(e, "roles", string_column(st, "SELECT DISTINCT role FROM mentions WHERE entity = ? AND role IS NOT NULL", id));
     }
-    s = store_prepare(st, "SELECT count(DISTINCT e.id) FROM entities e JOIN mentions m ON m.entity = e.id "
-                          "WHERE ?1 IS NULL OR e.type = ?1");
+    s = store_prepare(st, "SELECT count(*) FROM entities e WHERE e.n_mentions > 0 AND (?1 IS NULL OR e.type = ?1)");
     int64_t total = 0;
     if (s) {
         if (type) sqlite3_bind_text(s, 1, type, -1, SQLITE_TRANSIENT);
@@ -169,7 +169,7 @@ int extract_entity_json(store *st, const char *name_or_id, char **json)
     *json = NULL;
     int64_t id = find_entity(st, name_or_id);
     if (!id) return acc_error(ACCORD_ENOTFOUND, "no entity '%s' in the store (try: accord entities)", name_or_id ? name_or_id : "");
-    sqlite3_stmt *s = store_prepare(st, "SELECT e.id, e.name, e.type, (SELECT count(*) FROM mentions m WHERE m.entity = e.id), "
+    sqlite3_stmt *s = store_prepare(st, "SELECT e.id, e.name, e.type, e.n_mentions, "
                                         "(SELECT count(DISTINCT article) FROM mentions m WHERE m.entity = e.id) "
                                         "FROM entities e WHERE e.id = ?");
     if (!s) return ACCORD_EINTERNAL;

@@ -11,9 +11,15 @@
 /* Migration 11 (the table in store/migrations.c points here): a time
  * expression keeps its sentence and its parsed form, so that a new
  * reference date re-resolves it (extract_store_redate). */
+/* Migration 11 also keeps each entity's number of mentions (n_mentions),
+ * so that merging a name and listing entities need not count the mentions
+ * table, whose size grows with the store. */
 const char extract_migration_11[] =
     "ALTER TABLE timexes ADD COLUMN sentence INTEGER;\n"
-    "ALTER TABLE timexes ADD COLUMN expr INTEGER;\n";
+    "ALTER TABLE timexes ADD COLUMN expr INTEGER;\n"
+    "ALTER TABLE entities ADD COLUMN n_mentions INTEGER NOT NULL DEFAULT 0;\n"
+    "UPDATE entities SET n_mentions = (SELECT count(*) FROM mentions m WHERE m.entity = entities.id);\n"
+    "CREATE INDEX entities_n_mentions ON entities(n_mentions DESC, name) WHERE n_mentions > 0;\n";
 
 static const char *how_name(int how)
 {
@@ -64,6 +70,7 @@ static bool first_agree(const char *a, const char *b)
 static int fold_entity(store *st, int64_t from, int64_t to)
 {
     static const char *const sql[] = {
+        "UPDATE entities SET n_mentions = n_mentions + (SELECT n_mentions FROM entities WHERE id = ?1) WHERE id = ?2",
         "UPDATE mentions SET entity = ?2 WHERE entity = ?1",
         "UPDATE quotes SET entity = ?2 WHERE entity = ?1",
         "INSERT OR IGNORE INTO entity_aliases (entity, alias) SELECT ?2, alias FROM entity_aliases WHERE entity = ?1",
@@ -144,7 +151,7 @@ static int resolve_entity(store *st, const extract_entity *e, int64_t *id)
     if (!*id && e->type == EXTRACT_PERSON) {
         /* A one-word name: the most mentioned person of that last name;
          * a full name: a person of that last name whose first name agrees. */
-        s = store_prepare(st, "SELECT e.id, e.key, (SELECT count(*) FROM mentions m WHERE m.entity = e.id) AS n "
+        s = store_prepare(st, "SELECT e.id, e.key, e.n_mentions AS n "
                               "FROM entities e WHERE e.surname = ? AND e.type = 'PERSON' AND e.words >= 2 "
                               "ORDER BY n DESC, e.id");
         if (!s) return ACCORD_EINTERNAL;
@@ -203,7 +210,10 @@ static int resolve_entity(store *st, const extract_entity *e, int64_t *id)
 
 int extract_store_result(store *st, int64_t article, const extract_result *r)
 {
-    static const char *const clear[] = {"DELETE FROM mentions WHERE article = ?",
+    static const char *const clear[] = {"UPDATE entities SET n_mentions = n_mentions - "
+                                        "(SELECT count(*) FROM mentions m WHERE m.article = ?1 AND m.entity = entities.id) "
+                                        "WHERE id IN (SELECT entity FROM mentions WHERE article = ?1)",
+                                        "DELETE FROM mentions WHERE article = ?",
                                         "DELETE FROM quotes WHERE article = ?",
                                         "DELETE FROM quantities WHERE article = ?",
                                         "DELETE FROM timexes WHERE article = ?"};
@@ -252,6 +262,21 @@ int extract_store_result(store *st, int64_t article, const extract_result *r)
         bind_str(s, 7, m->text);
         bind_str(s, 8, m->honorific);
         bind_str(s, 9, m->role);
+        rc = step_done(st, s);
+    }
+    /* Each entity's count of mentions follows. */
+    for (size_t i = 0; i < r->n_entities && !rc; i++) {
+        if (!ids[i]) continue;
+        int n = 0;
+        for (size_t k = 0; k < r->n_mentions; k++) n += r->mentions[k].entity == (int32_t)i;
+        if (!n) continue;
+        sqlite3_stmt *s = store_prepare(st, "UPDATE entities SET n_mentions = n_mentions + ?2 WHERE id = ?1");
+        if (!s) {
+            rc = ACCORD_EINTERNAL;
+            break;
+        }
+        sqlite3_bind_int64(s, 1, ids[i]);
+        sqlite3_bind_int(s, 2, n);
         rc = step_done(st, s);
     }
     for (size_t i = 0; i < r->n_quotes && !rc; i++) {

@@ -626,6 +626,11 @@ TEST(extract_totals_count_every_match)
     CHECK(total_of(one) > 10);
     json_decref(all);
     json_decref(one);
+    char *pj = NULL;
+    int prc = accord_entities_json(db, "PERSON", 1000, 0, &pj);
+    all = read_json(prc, pj);
+    CHECK(total_of(all) > 3 && total_of(all) == (json_int_t)json_array_size(json_object_get(all, "entities")));
+    json_decref(all);
     /* An entity lists its stories. */
     json_t *e = entity_of(db, "Peskov");
     CHECK(e && json_array_size(json_object_get(e, "stories")) >= 1);
@@ -693,6 +698,25 @@ TEST(extract_stored_results_read_back)
         CHECK(b.timexes[i].expr == r.timexes[i].expr && b.timexes[i].sentence == r.timexes[i].sentence);
         CHECK((b.timexes[i].value == NULL) == (r.timexes[i].value == NULL));
     }
+    /* Extracted again from another text: the old rows go, and every
+     * entity's count of mentions stays the count of its mentions. */
+    art y;
+    art_file(&y, "001_9cf57e1aec268059.txt");
+    REQUIRE(y.ok);
+    REQUIRE(store_begin(st) == 0);
+    CHECK(extract_store_article(st, rowid, &y.a, &y.doc, "2025-04-18") == 0);
+    CHECK(store_commit(st) == 0);
+    sqlite3_stmt *s = store_prepare(st, "SELECT count(*) FROM mentions WHERE article = ?1");
+    REQUIRE(s);
+    sqlite3_bind_int64(s, 1, rowid);
+    CHECK(sqlite3_step(s) == SQLITE_ROW && (size_t)sqlite3_column_int64(s, 0) == y.r.n_mentions);
+    sqlite3_reset(s);
+    s = store_prepare(st, "SELECT count(*), sum(n_mentions) FROM entities e WHERE n_mentions != "
+                          "(SELECT count(*) FROM mentions m WHERE m.entity = e.id)");
+    REQUIRE(s);
+    CHECK(sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int64(s, 0) == 0);
+    sqlite3_reset(s);
+    art_free(&y);
     arena_free(&a);
     art_free(&x);
     store_close(st);
