@@ -38,6 +38,13 @@ static void bind_str(sqlite3_stmt *s, int i, const char *v)
     else sqlite3_bind_null(s, i);
 }
 
+/* Text that outlives the statement's next step (cleared after). */
+static void bind_static(sqlite3_stmt *s, int i, const char *v)
+{
+    if (v) sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+    else sqlite3_bind_null(s, i);
+}
+
 static int step_done(store *st, sqlite3_stmt *s)
 {
     int rc = sqlite3_step(s);
@@ -245,25 +252,29 @@ int extract_store_result(store *st, int64_t article, const extract_result *r)
             rc = step_done(st, s);
         }
     }
+    /* The rows: each statement prepared once, its text bound without a
+     * copy (the result outlives the step; the bindings are cleared after). */
+    sqlite3_stmt *ins_m = NULL, *ins_q = NULL, *ins_n = NULL, *ins_t = NULL;
+    if (!rc && r->n_mentions &&
+        !(ins_m = store_prepare(st, "INSERT INTO mentions (article, entity, start, end, sentence, type, text, "
+                                    "honorific, role) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")))
+        rc = ACCORD_EINTERNAL;
     for (size_t i = 0; i < r->n_mentions && !rc; i++) {
         const extract_mention *m = &r->mentions[i];
-        sqlite3_stmt *s = store_prepare(st, "INSERT INTO mentions (article, entity, start, end, sentence, type, text, "
-                                            "honorific, role) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        if (!s) {
-            rc = ACCORD_EINTERNAL;
-            break;
-        }
+        sqlite3_stmt *s = ins_m;
         sqlite3_bind_int64(s, 1, article);
         if (m->entity >= 0 && (size_t)m->entity < r->n_entities && ids[m->entity]) sqlite3_bind_int64(s, 2, ids[m->entity]);
+        else sqlite3_bind_null(s, 2);
         sqlite3_bind_int(s, 3, (int)m->start);
         sqlite3_bind_int(s, 4, (int)m->end);
         sqlite3_bind_int(s, 5, (int)m->sentence);
-        bind_str(s, 6, extract_type_name(m->type));
-        bind_str(s, 7, m->text);
-        bind_str(s, 8, m->honorific);
-        bind_str(s, 9, m->role);
+        bind_static(s, 6, extract_type_name(m->type));
+        bind_static(s, 7, m->text);
+        bind_static(s, 8, m->honorific);
+        bind_static(s, 9, m->role);
         rc = step_done(st, s);
     }
+    if (ins_m) sqlite3_clear_bindings(ins_m);
     /* Each entity's count of mentions follows. */
     for (size_t i = 0; i < r->n_entities && !rc; i++) {
         if (!ids[i]) continue;
@@ -279,71 +290,77 @@ int extract_store_result(store *st, int64_t article, const extract_result *r)
         sqlite3_bind_int(s, 2, n);
         rc = step_done(st, s);
     }
+    if (!rc && r->n_quotes &&
+        !(ins_q = store_prepare(st, "INSERT INTO quotes (article, start, end, paragraph, text, partial, "
+                                    "speaker_start, speaker_end, speaker_text, cue, entity, speaker, how) "
+                                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")))
+        rc = ACCORD_EINTERNAL;
     for (size_t i = 0; i < r->n_quotes && !rc; i++) {
         const extract_quote *q = &r->quotes[i];
-        sqlite3_stmt *s = store_prepare(st, "INSERT INTO quotes (article, start, end, paragraph, text, partial, "
-                                            "speaker_start, speaker_end, speaker_text, cue, entity, speaker, how) "
-                                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        if (!s) {
-            rc = ACCORD_EINTERNAL;
-            break;
-        }
+        sqlite3_stmt *s = ins_q;
         sqlite3_bind_int64(s, 1, article);
         sqlite3_bind_int(s, 2, (int)q->start);
         sqlite3_bind_int(s, 3, (int)q->end);
         sqlite3_bind_int(s, 4, (int)q->paragraph);
-        bind_str(s, 5, q->text);
+        bind_static(s, 5, q->text);
         sqlite3_bind_int(s, 6, q->partial);
         if (q->speaker_text) {
             sqlite3_bind_int(s, 7, (int)q->speaker_start);
             sqlite3_bind_int(s, 8, (int)q->speaker_end);
+        } else {
+            sqlite3_bind_null(s, 7);
+            sqlite3_bind_null(s, 8);
         }
-        bind_str(s, 9, q->speaker_text);
-        bind_str(s, 10, q->cue);
+        bind_static(s, 9, q->speaker_text);
+        bind_static(s, 10, q->cue);
         if (q->speaker_entity >= 0 && (size_t)q->speaker_entity < r->n_entities && ids[q->speaker_entity])
             sqlite3_bind_int64(s, 11, ids[q->speaker_entity]);
-        bind_str(s, 12, q->speaker);
-        bind_str(s, 13, how_name(q->how));
+        else sqlite3_bind_null(s, 11);
+        bind_static(s, 12, q->speaker);
+        bind_static(s, 13, how_name(q->how));
         rc = step_done(st, s);
     }
+    if (ins_q) sqlite3_clear_bindings(ins_q);
+    if (!rc && r->n_quantities &&
+        !(ins_n = store_prepare(st, "INSERT INTO quantities (article, start, end, sentence, value, bound, "
+                                    "text, unit, measure, place, day) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")))
+        rc = ACCORD_EINTERNAL;
     for (size_t i = 0; i < r->n_quantities && !rc; i++) {
         const extract_quantity *q = &r->quantities[i];
-        sqlite3_stmt *s = store_prepare(st, "INSERT INTO quantities (article, start, end, sentence, value, bound, "
-                                            "text, unit, measure, place, day) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        if (!s) {
-            rc = ACCORD_EINTERNAL;
-            break;
-        }
+        sqlite3_stmt *s = ins_n;
         sqlite3_bind_int64(s, 1, article);
         sqlite3_bind_int(s, 2, (int)q->start);
         sqlite3_bind_int(s, 3, (int)q->end);
         sqlite3_bind_int(s, 4, (int)q->sentence);
         sqlite3_bind_double(s, 5, q->value);
-        bind_str(s, 6, extract_bound_name(q->bound));
-        bind_str(s, 7, q->text);
-        bind_str(s, 8, q->unit);
-        bind_str(s, 9, q->measure);
-        bind_str(s, 10, q->where);
-        bind_str(s, 11, q->when);
+        bind_static(s, 6, extract_bound_name(q->bound));
+        bind_static(s, 7, q->text);
+        bind_static(s, 8, q->unit);
+        bind_static(s, 9, q->measure);
+        bind_static(s, 10, q->where);
+        bind_static(s, 11, q->when);
         rc = step_done(st, s);
     }
+    if (ins_n) sqlite3_clear_bindings(ins_n);
+    if (!rc && r->n_timexes &&
+        !(ins_t = store_prepare(st, "INSERT INTO timexes (article, start, end, text, value, sentence, expr) "
+                                    "VALUES (?, ?, ?, ?, ?, ?, ?)")))
+        rc = ACCORD_EINTERNAL;
     for (size_t i = 0; i < r->n_timexes && !rc; i++) {
         const extract_timex *t = &r->timexes[i];
-        sqlite3_stmt *s = store_prepare(st, "INSERT INTO timexes (article, start, end, text, value, sentence, expr) "
-                                            "VALUES (?, ?, ?, ?, ?, ?, ?)");
-        if (!s) {
-            rc = ACCORD_EINTERNAL;
-            break;
-        }
+        sqlite3_stmt *s = ins_t;
         sqlite3_bind_int64(s, 1, article);
         sqlite3_bind_int(s, 2, (int)t->start);
         sqlite3_bind_int(s, 3, (int)t->end);
-        bind_str(s, 4, t->text);
-        bind_str(s, 5, t->value);
+        bind_static(s, 4, t->text);
+        bind_static(s, 5, t->value);
         if (t->sentence >= 0) sqlite3_bind_int(s, 6, t->sentence);
+        else sqlite3_bind_null(s, 6);
         if (t->expr) sqlite3_bind_int64(s, 7, (int64_t)t->expr);
+        else sqlite3_bind_null(s, 7);
         rc = step_done(st, s);
     }
+    if (ins_t) sqlite3_clear_bindings(ins_t);
     free(ids);
     return rc;
 }
