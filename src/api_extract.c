@@ -74,16 +74,12 @@ static json_t *story_label(store *st, int64_t story)
     return v;
 }
 
-/* Adds "story" to each row of the array key of the JSON text *json (rows
- * cite their article by id). */
-static int add_row_stories(store *st, const char *key, int64_t story, char **json)
+/* Adds "story" to each row of rows (rows cite their article by id). */
+static void set_row_stories(store *st, json_t *rows, int64_t story)
 {
-    json_error_t err;
-    json_t *o = json_loads(*json, 0, &err);
-    if (!o) return acc_error(ACCORD_ENOMEM, "out of memory");
     size_t i;
     json_t *row;
-    json_array_foreach(json_object_get(o, key), i, row)
+    json_array_foreach(rows, i, row)
     {
         int64_t sid = story;
         if (!sid) {
@@ -92,6 +88,15 @@ static int add_row_stories(store *st, const char *key, int64_t story, char **jso
         }
         json_object_set_new(row, "story", sid ? json_integer(sid) : json_null());
     }
+}
+
+/* The same for the array key of the JSON text *json. */
+static int add_row_stories(store *st, const char *key, int64_t story, char **json)
+{
+    json_error_t err;
+    json_t *o = json_loads(*json, 0, &err);
+    if (!o) return acc_error(ACCORD_ENOMEM, "out of memory");
+    set_row_stories(st, json_object_get(o, key), story);
     free(*json);
     *json = NULL;
     return acc_json_out(o, json);
@@ -145,6 +150,7 @@ int accord_entity_json(accord *db, const char *name_or_id, char **json)
     }
     free(st);
     json_object_set_new(o, "stories", stories);
+    set_row_stories(db->st, json_object_get(o, "quotes"), 0);
     free(*json);
     *json = NULL;
     return acc_json_out(o, json);
