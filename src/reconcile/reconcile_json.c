@@ -254,7 +254,15 @@ static int load_articles(store *st, arena *a, const char *const *ids, const int 
     extract_result *ex = arena_calloc(a, m ? m : 1, sizeof *ex);
     if (!ex) return ACCORD_ENOMEM;
     int rc = extract_read_results(st, a, rowids, m, ex);
-    for (size_t i = 0; i < m && !rc; i++) rc = reconcile_from_extract(a, &arts[i], &ex[i]);
+    for (size_t i = 0; i < m && !rc; i++) {
+        rc = reconcile_from_extract(a, &arts[i], &ex[i]);
+        /* Without a stated date, the day of writing is reconcile's to infer
+         * from the whole story (rec_reference_days), which beats the
+         * ingest's fallback reference (a given date, the first ingest): the
+         * "when" of such an article's quantities is worked out against it. */
+        if (!arts[i].ref_date)
+            for (size_t k = 0; k < arts[i].n_quantities; k++) arts[i].quantities[k].when = NULL;
+    }
     if (rc) return rc;
     *out = arts;
     *n_out = m;
