@@ -18,7 +18,7 @@
 #include "util/json.h"
 #include "util/util.h"
 
-enum { INGEST_BATCH = 256 };
+enum { INGEST_BATCH = 128 };
 #define INGEST_BATCH_BYTES (64u << 20)
 
 const char *accord_version(void)
@@ -78,18 +78,41 @@ typedef struct slot {
     pipeline_article pa;
 } slot;
 
+typedef struct batch {
+    slot *slots;
+    size_t n, cap;
+    size_t bytes;     /* raw bytes held */
+    double started;
+    char now[32];     /* the first-ingest time stamped on new ids */
+} batch;
+
+/* The workers: with --jobs N, N threads prepare one batch while the
+ * calling thread applies the one before it. With --jobs 1 the calling
+ * thread does both, one after the other. */
+typedef struct pool {
+    pthread_mutex_t mu;
+    pthread_cond_t work, done;
+    accord *db;
+    batch *b;         /* being prepared, or NULL */
+    size_t next, finished;
+    bool stop;
+    int n_threads;
+    pthread_t threads[64];
+    pipeline_worker workers[64];
+} pool;
+
 typedef struct ingest_run {
     accord *db;
     const accord_ingest_opts *opts;
     accord_ingest_stats *stats;
     ingest_ctx *ic;
-    slot *slots;
-    size_t n, cap;
-    size_t bytes; /* raw bytes held by the batch */
+    batch bufs[2];
+    batch *filling;   /* the reader adds here */
+    batch *inflight;  /* handed to the pool, applied next; or NULL */
     int jobs;
-    pipeline_worker *workers;
-    double batch_started, last_progress;
-    char now[32]; /* the first-ingest time stamped on new ids of this batch */
+    pool *pool;
+    pipeline_worker self; /* the calling thread's tools */
+    double last_progress;
 } ingest_run;
 
 int accord_default_jobs(void)
@@ -115,86 +138,127 @@ static void sync_stats(ingest_run *r)
     r->stats->repaired_bytes = r->ic->repaired_bytes;
 }
 
-/* The parallel phase: workers take the next article until none is left. */
-typedef struct prepare_job {
-    ingest_run *r;
-    size_t next;
-    pthread_mutex_t mu;
-} prepare_job;
-
-typedef struct prepare_arg {
-    prepare_job *job;
-    pipeline_worker *w;
-} prepare_arg;
-
-static void *prepare_loop(void *p)
+static void *pool_loop(void *p)
 {
-    prepare_arg *arg = p;
-    prepare_job *job = arg->job;
+    pipeline_worker *w = p;
+    pool *pl = w->pool;
+    pthread_mutex_lock(&pl->mu);
     for (;;) {
-        pthread_mutex_lock(&job->mu);
-        size_t i = job->next++;
-        pthread_mutex_unlock(&job->mu);
-        if (i >= job->r->n) break;
-        pipeline_prepare(job->r->db, arg->w, &job->r->slots[i].pa);
+        while (!pl->stop && (!pl->b || pl->next >= pl->b->n)) pthread_cond_wait(&pl->work, &pl->mu);
+        if (pl->stop) break;
+        batch *b = pl->b;
+        size_t i = pl->next++;
+        pthread_mutex_unlock(&pl->mu);
+        pipeline_prepare(pl->db, w, &b->slots[i].pa);
+        pthread_mutex_lock(&pl->mu);
+        if (++pl->finished == b->n) pthread_cond_broadcast(&pl->done);
     }
+    pthread_mutex_unlock(&pl->mu);
     return NULL;
 }
 
-static void prepare_all(ingest_run *r)
+static void pool_free(pool *pl)
 {
-    prepare_job job = {r, 0, PTHREAD_MUTEX_INITIALIZER};
-    enum { MAX_JOBS = 64 };
-    pthread_t th[MAX_JOBS];
-    prepare_arg args[MAX_JOBS];
-    int started = 0;
-    int extra = r->jobs - 1;
-    if ((size_t)extra > r->n) extra = (int)r->n;
-    for (int t = 0; t < extra && t < MAX_JOBS - 1; t++) {
-        args[t] = (prepare_arg){&job, &r->workers[t + 1]};
-        if (pthread_create(&th[t], NULL, prepare_loop, &args[t]) != 0) break;
-        started++;
-    }
-    prepare_arg self = {&job, &r->workers[0]};
-    prepare_loop(&self);
-    for (int t = 0; t < started; t++) pthread_join(th[t], NULL);
-    pthread_mutex_destroy(&job.mu);
+    if (!pl) return;
+    pthread_mutex_lock(&pl->mu);
+    pl->stop = true;
+    pthread_cond_broadcast(&pl->work);
+    pthread_mutex_unlock(&pl->mu);
+    for (int t = 0; t < pl->n_threads; t++) pthread_join(pl->threads[t], NULL);
+    for (int t = 0; t < pl->n_threads; t++) text_stemmer_free(pl->workers[t].stemmer);
+    pthread_mutex_destroy(&pl->mu);
+    pthread_cond_destroy(&pl->work);
+    pthread_cond_destroy(&pl->done);
+    free(pl);
 }
 
-static void free_slots(ingest_run *r)
+static int pool_new(accord *db, int n, pool **out)
 {
-    for (size_t i = 0; i < r->n; i++) {
-        free(r->slots[i].pa.clean_meta);
-        arena_free(&r->slots[i].a);
+    pool *pl = calloc(1, sizeof *pl);
+    if (!pl) return acc_error(ACCORD_ENOMEM, "out of memory");
+    pthread_mutex_init(&pl->mu, NULL);
+    pthread_cond_init(&pl->work, NULL);
+    pthread_cond_init(&pl->done, NULL);
+    pl->db = db;
+    *out = pl;
+    for (int t = 0; t < n; t++) {
+        pl->workers[t].pool = pl;
+        if (!(pl->workers[t].stemmer = text_stemmer_new("en"))) return acc_error(ACCORD_ENOMEM, "out of memory");
+        if (pthread_create(&pl->threads[t], NULL, pool_loop, &pl->workers[t]) != 0) {
+            text_stemmer_free(pl->workers[t].stemmer);
+            return acc_error(ACCORD_EINTERNAL, "cannot start a worker thread");
+        }
+        pl->n_threads++;
     }
-    r->n = 0;
-    r->bytes = 0;
+    return 0;
 }
 
-/* Prepares and applies the batch held, in one transaction. A store failure
- * rolls the whole batch back and stage state is read again from the store. */
-static int run_batch(ingest_run *r)
+static void pool_submit(pool *pl, batch *b)
 {
-    if (r->n == 0) return 0;
+    pthread_mutex_lock(&pl->mu);
+    pl->b = b;
+    pl->next = 0;
+    pl->finished = 0;
+    pthread_cond_broadcast(&pl->work);
+    pthread_mutex_unlock(&pl->mu);
+}
+
+static void pool_wait(pool *pl)
+{
+    pthread_mutex_lock(&pl->mu);
+    while (pl->b && pl->finished < pl->b->n) pthread_cond_wait(&pl->done, &pl->mu);
+    pl->b = NULL;
+    pthread_mutex_unlock(&pl->mu);
+}
+
+static void free_batch(batch *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        free(b->slots[i].pa.clean_meta);
+        arena_free(&b->slots[i].a);
+    }
+    b->n = 0;
+    b->bytes = 0;
+}
+
+/* What prepare needs from the store, read by the calling thread before the
+ * batch goes to the workers: when each id was first ingested, and the views
+ * of stage state. */
+static int batch_views(ingest_run *r, batch *b)
+{
     accord *db = r->db;
     int rc = 0;
-    for (size_t i = 0; i < r->n && rc == 0; i++) {
-        slot *sl = &r->slots[i];
+    for (size_t i = 0; i < b->n && rc == 0; i++) {
+        slot *sl = &b->slots[i];
         sl->pa.raw = &sl->raw;
         sl->pa.a = &sl->a;
         rc = store_article_first_seen(db->st, sl->raw.id, &sl->a, &sl->pa.first_seen);
-        if (rc == 0 && !sl->pa.first_seen) sl->pa.first_seen = r->now;
+        if (rc == 0 && !sl->pa.first_seen) sl->pa.first_seen = b->now;
     }
-    /* Views of stage state for the prepare phase. */
-    pipeline_article **pas = malloc(r->n * sizeof *pas);
+    pipeline_article **pas = rc == 0 ? malloc((b->n ? b->n : 1) * sizeof *pas) : NULL;
     if (!pas && rc == 0) rc = acc_error(ACCORD_ENOMEM, "out of memory");
-    for (size_t i = 0; i < r->n && pas; i++) pas[i] = &r->slots[i].pa;
-    if (rc == 0) rc = pipeline_views(db, pas, r->n);
+    for (size_t i = 0; i < b->n && pas; i++) pas[i] = &b->slots[i].pa;
+    if (rc == 0) rc = pipeline_views(db, pas, b->n);
     free(pas);
-    if (rc == 0) prepare_all(r);
-    if (rc == 0) rc = store_begin(db->st);
-    for (size_t i = 0; i < r->n && rc == 0; i++) {
-        pipeline_article *pa = &r->slots[i].pa;
+    return rc;
+}
+
+/* Applies a prepared batch in input order, in one transaction. A store
+ * failure rolls the whole batch back and stage state is read again from
+ * the store. */
+static int batch_apply(ingest_run *r, batch *b)
+{
+    accord *db = r->db;
+    int rc = store_begin(db->st);
+    /* Another writer stored articles meanwhile: what the stages hold in
+     * memory is read again, so that this batch sees them. */
+    if (rc == 0 && store_changed_elsewhere(db->st)) {
+        rc = pipeline_reset(db);
+        if (rc == 0) rc = pipeline_ingest_state(db);
+        r->self.stemmer = db->stemmer;
+    }
+    for (size_t i = 0; i < b->n && rc == 0; i++) {
+        pipeline_article *pa = &b->slots[i].pa;
         if (pa->status != 0) {
             r->ic->errors++;
             emit(r, ACCORD_EVENT_ERROR, pa->raw, pa->error);
@@ -202,7 +266,7 @@ static int run_batch(ingest_run *r)
             continue;
         }
         accord_event_kind kind = ACCORD_EVENT_ERROR;
-        rc = pipeline_apply(db, &r->workers[0], pa, &kind);
+        rc = pipeline_apply(db, &r->self, pa, &kind);
         if (rc != 0) break;
         if (kind == ACCORD_EVENT_NEW) r->stats->articles_new++;
         if (kind == ACCORD_EVENT_SAME) r->stats->articles_same++;
@@ -218,10 +282,56 @@ static int run_batch(ingest_run *r)
         char msg[1024];
         snprintf(msg, sizeof msg, "%s", accord_error_last());
         store_rollback(db->st);
-        pipeline_reset(db);
+        if (pipeline_reset(db) == 0) pipeline_ingest_state(db);
+        r->self.stemmer = db->stemmer;
         rc = acc_error(rc, "%s", msg);
     }
-    free_slots(r);
+    free_batch(b);
+    return rc;
+}
+
+/* The batch being filled is full (or the input ended): it goes to the
+ * workers, and the one they prepared before it is applied meanwhile. */
+static int batch_turn(ingest_run *r)
+{
+    batch *b = r->filling;
+    int rc = b->n ? batch_views(r, b) : 0;
+    if (!r->pool) { /* --jobs 1: prepare, then apply */
+        for (size_t i = 0; i < b->n && rc == 0; i++) pipeline_prepare(r->db, &r->self, &b->slots[i].pa);
+        if (rc != 0) {
+            free_batch(b);
+            return rc;
+        }
+        return batch_apply(r, b);
+    }
+    batch *prev = r->inflight;
+    if (prev) pool_wait(r->pool);
+    r->inflight = NULL;
+    if (rc == 0 && b->n) {
+        pool_submit(r->pool, b);
+        r->inflight = b;
+        r->filling = b == &r->bufs[0] ? &r->bufs[1] : &r->bufs[0];
+    } else if (rc != 0) {
+        free_batch(b);
+    }
+    if (prev) {
+        int arc = rc == 0 ? batch_apply(r, prev) : (free_batch(prev), rc);
+        if (rc == 0) rc = arc;
+    }
+    return rc;
+}
+
+/* The last batches: what is being filled, then what the workers hold. */
+static int batch_drain(ingest_run *r)
+{
+    int rc = batch_turn(r);
+    if (r->inflight) {
+        pool_wait(r->pool);
+        batch *b = r->inflight;
+        r->inflight = NULL;
+        if (rc == 0) rc = batch_apply(r, b);
+        else free_batch(b);
+    }
     return rc;
 }
 
@@ -233,18 +343,19 @@ static char *dup_field(arena *a, const char *s)
 static int sink(void *ud, const raw_article *a)
 {
     ingest_run *r = ud;
-    if (r->n == r->cap) {
-        size_t cap = r->cap ? r->cap * 2 : 64;
-        slot *ns = realloc(r->slots, cap * sizeof *ns);
+    batch *b = r->filling;
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 64;
+        slot *ns = realloc(b->slots, cap * sizeof *ns);
         if (!ns) return acc_error(ACCORD_ENOMEM, "out of memory");
-        r->slots = ns;
-        r->cap = cap;
+        b->slots = ns;
+        b->cap = cap;
     }
-    if (r->n == 0) {
-        r->batch_started = acc_now();
-        acc_utc_now(r->now);
+    if (b->n == 0) {
+        b->started = acc_now();
+        acc_utc_now(b->now);
     }
-    slot *sl = &r->slots[r->n];
+    slot *sl = &b->slots[b->n];
     memset(sl, 0, sizeof *sl);
     arena_init(&sl->a);
     arena *ar = &sl->a;
@@ -263,12 +374,12 @@ static int sink(void *ud, const raw_article *a)
     c->file = dup_field(ar, a->file);
     c->warning = dup_field(ar, a->warning);
     c->body = arena_strndup(ar, a->body, a->body_len);
-    r->n++;
+    b->n++;
     if (!c->body || (a->id && !c->id) || (a->file && !c->file)) return acc_error(ACCORD_ENOMEM, "out of memory");
-    r->bytes += a->body_len;
+    b->bytes += a->body_len;
     double now = acc_now();
     int rc = 0;
-    if (r->n >= INGEST_BATCH || r->bytes >= INGEST_BATCH_BYTES || now - r->batch_started > 1.0) rc = run_batch(r);
+    if (b->n >= INGEST_BATCH || b->bytes >= INGEST_BATCH_BYTES || now - b->started > 1.0) rc = batch_turn(r);
     if (rc == 0 && r->opts && r->opts->on_progress && now - r->last_progress > 0.25) {
         r->last_progress = now;
         sync_stats(r);
@@ -294,23 +405,24 @@ static int ingest_common(accord *db, const char *path, const char *data, size_t 
     if (fmt < 0) return acc_error(ACCORD_EUSAGE, "unknown format '%s' (txt, jsonl, html or auto)", opts->format);
     ingest_ctx ic = {0};
     ingest_run r = {.db = db, .opts = opts, .stats = stats, .ic = &ic};
+    r.filling = &r.bufs[0];
     r.jobs = opts && opts->jobs > 0 ? opts->jobs : accord_default_jobs();
     if (r.jobs > 64) r.jobs = 64;
-    r.workers = calloc((size_t)r.jobs, sizeof *r.workers);
-    if (!r.workers) return acc_error(ACCORD_ENOMEM, "out of memory");
-    int rc = 0;
-    for (int t = 0; t < r.jobs && rc == 0; t++)
-        if (!(r.workers[t].stemmer = text_stemmer_new("en"))) rc = acc_error(ACCORD_ENOMEM, "out of memory");
+    r.self.stemmer = db->stemmer;
+    int rc = pipeline_ingest_state(db);
+    if (rc == 0 && r.jobs > 1) rc = pool_new(db, r.jobs, &r.pool);
     ic.format = (ingest_format)fmt;
     ic.sink = sink;
     ic.report = on_report;
     ic.ud = &r;
     if (rc == 0) rc = path ? ingest_path(&ic, path) : ingest_buffer(&ic, name, data, len);
-    if (rc == 0) rc = run_batch(&r);
-    free_slots(&r);
-    free(r.slots);
-    for (int t = 0; t < r.jobs; t++) text_stemmer_free(r.workers[t].stemmer);
-    free(r.workers);
+    if (rc == 0) rc = batch_drain(&r);
+    if (r.inflight) pool_wait(r.pool);
+    pool_free(r.pool);
+    for (int k = 0; k < 2; k++) {
+        free_batch(&r.bufs[k]);
+        free(r.bufs[k].slots);
+    }
     sync_stats(&r);
     if (rc < 0) return rc;
     return stats->errors ? acc_error(ACCORD_EINPUT, "%llu problem(s) in the input",

@@ -138,14 +138,28 @@ int pipeline_open(accord *db)
 {
     db->stemmer = text_stemmer_new("en");
     if (!db->stemmer) return acc_error(ACCORD_ENOMEM, "out of memory");
-    /* Stage state: each stage opens its own here. */
+    /* Stage state: each stage opens its own here; state only ingest needs
+     * is read when ingest starts (pipeline_ingest_state). */
     return cluster_open(db);
+}
+
+int pipeline_ingest_state(accord *db)
+{
+    if (!db->dedup_state) {
+        dedup_state *ds = NULL;
+        int rc = dedup_state_open(db->st, &ds);
+        if (rc != 0) return rc;
+        db->dedup_state = ds;
+    }
+    return 0;
 }
 
 void pipeline_close(accord *db)
 {
     /* Stage state: each stage closes its own here, in reverse order. */
     cluster_close(db);
+    dedup_state_free(db->dedup_state);
+    db->dedup_state = NULL;
     text_stemmer_free(db->stemmer);
     db->stemmer = NULL;
 }
@@ -166,6 +180,7 @@ int pipeline_views(accord *db, pipeline_article *const *pa, size_t n)
     /* The outlet's learned boilerplate, one read per outlet of the batch
      * (keys live in the arena of the first article that asked). */
     for (size_t i = 0; i < n; i++) {
+        pa[i]->dedup_config = *dedup_state_config(db->dedup_state);
         const char *src = pa[i]->raw->source;
         size_t j = i;
         while (j > 0 && !same_source(src, pa[j - 1]->raw->source)) j--;
@@ -248,6 +263,10 @@ void pipeline_prepare(accord *db, pipeline_worker *w, pipeline_article *pa)
     if (text_analyze(a, pa->text, pa->len, &pa->doc) != 0)
         return refuse(pa, ACCORD_ENOMEM, "out of memory analysing the text");
 
+    /* dedup: shingles, signature, bands and sentence fingerprints. */
+    if (dedup_prepare(a, &pa->dedup_config, pa->text, pa->len, &pa->doc, &pa->dd) != 0)
+        return refuse(pa, ACCORD_ENOMEM, "out of memory preparing the copy index");
+
     /* extract: entities, quotes, quantities, time expressions, resolved
      * against the article's reference date. */
     if (extract_article(a, &pa->doc, pa->ref_date, &pa->ex) != 0)
@@ -281,7 +300,7 @@ int pipeline_apply(accord *db, pipeline_worker *w, pipeline_article *pa, accord_
     if (rc != 0) return rc;
 
     /* dedup: copy pairs and shared passages with the articles stored so far. */
-    rc = dedup_store_article(db->st, pa->rowid, pa->text, pa->len, &pa->doc);
+    rc = dedup_apply(db->dedup_state, db->st, pa->rowid, &pa->dd, &pa->copies);
     if (rc != 0) return rc;
 
     /* extract: the rows of what prepare found. */
@@ -289,7 +308,7 @@ int pipeline_apply(accord *db, pipeline_worker *w, pipeline_article *pa, accord_
     if (rc != 0) return rc;
 
     /* cluster: the article joins its story or starts one. */
-    rc = cluster_article(db, pa, 0);
+    rc = cluster_article(db, pa, pa->copies.copy_of);
     if (rc != 0) return rc;
 
     /* clean, again: the story's weakly dated articles, dated with its others. */
@@ -298,6 +317,5 @@ int pipeline_apply(accord *db, pipeline_worker *w, pipeline_article *pa, accord_
 
 int pipeline_flush(accord *db)
 {
-    (void)db;
-    return 0;
+    return dedup_flush(db->dedup_state, db->st);
 }

@@ -20,6 +20,7 @@
 
 #include "accord.h"
 #include "clean/clean.h"
+#include "dedup/dedup.h"
 #include "extract/extract.h"
 #include "ingest/ingest.h"
 #include "store/store.h"
@@ -53,6 +54,7 @@ typedef struct pipeline_article {
     const void *clean;   /* the clean stage's result (clean_result *) */
     char *clean_meta;    /* its JSON for articles.meta (malloc'd) */
     clean_learned learned;    /* the outlet's learned boilerplate, as prepare saw it */
+    dedup_config dedup_config; /* the copy index's settings */
     uint64_t learned_version; /* and its version */
     const char *text;    /* the stored NFC text: paragraphs separated by "\n" */
     size_t len;
@@ -60,17 +62,21 @@ typedef struct pipeline_article {
     const char *title, *source, *url, *lang, *author;
     const char *given_date, *published, *event_date;
     double event_confidence; /* of an inferred event date; 1 for a stated one */
+    /* prepare: the copy index's view of the text */
+    dedup_prepared dd;
     /* prepare: extract */
     extract_result ex;
     /* apply */
     int64_t rowid; /* articles.rowid */
     int version;
     store_put_outcome outcome;
+    dedup_match copies; /* what dedup found: the original of a copy, if any */
 } pipeline_article;
 
 /* A worker's own tools (libstemmer objects are not thread-safe). */
 typedef struct pipeline_worker {
     text_stemmer *stemmer;
+    void *pool; /* the pool the worker belongs to, if any */
 } pipeline_worker;
 
 /* Phase 1 for one article: everything that needs no store. Thread-safe
@@ -95,5 +101,8 @@ int pipeline_flush(accord *db);
 int pipeline_open(accord *db);
 void pipeline_close(accord *db);
 int pipeline_reset(accord *db);
+/* Reads the state that only ingest needs (the copy index, ...), once,
+ * before the first batch; 0 or the store's failure. */
+int pipeline_ingest_state(accord *db);
 
 #endif

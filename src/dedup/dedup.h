@@ -217,12 +217,106 @@ typedef struct dedup_alignment {
  * 0 or ACCORD_ENOMEM. */
 int dedup_align(arena *ar, const dedup_doc *a, const dedup_doc *b, dedup_alignment *out);
 
-/* ---- The store: persistent index (dedup_store.c) ----------------------------- */
+/* ---- Phase 1: preparing an article (prepare.c) ------------------------------ */
+
+/* One sentence fingerprint: a hash and the sentence it belongs to. */
+typedef struct dedup_fingerprint {
+    uint64_t fp;
+    uint32_t sentence;
+} dedup_fingerprint;
+
+/* Everything the copy index needs from one article, computed from its text
+ * alone. All memory in the arena given to dedup_prepare(); doc points into
+ * the text, which must outlive it. */
+typedef struct dedup_prepared {
+    size_t n_words, n_sentences;
+    dedup_shingles shingles; /* sorted distinct shingle hashes */
+    uint32_t *signature;     /* n_hashes MinHash values */
+    uint64_t *band_keys;     /* bands LSH keys */
+    int n_bands;             /* bands, or 0 for a text too short to be a copy */
+    dedup_fingerprint *fps;  /* up to two per sentence of six words or more */
+    size_t n_fps;
+    dedup_doc doc; /* the sentences as the aligner sees them */
+} dedup_prepared;
+
+/* Phase 1: computes *out from an article's NFC text and its analysis (doc
+ * must be text_analyze() of exactly this text; NULL analyses here). A pure,
+ * reentrant function of its arguments: no store, no clock, no shared state;
+ * all memory in a. c is the index's configuration (dedup_state_config()).
+ * 0 or ACCORD_ENOMEM. */
+int dedup_prepare(arena *a, const dedup_config *c, const char *text, size_t len,
+                  const text_doc *doc, dedup_prepared *out);
+
+/* ---- Phase 2: the copy index as in-memory state (dedup_store.c) -------------- */
 
 struct store;
 
+/* The copy index while ingesting. It holds no copy of the postings: the
+ * band and fingerprint postings live in the store, and the state keeps
+ * what makes reading them rare and cheap — a filter of every band key and
+ * fingerprint stored (no false negatives: a key it does not hold is in no
+ * posting, so most keys of a new article cost no read at all), the
+ * fingerprints known to be too common to count, the articles indexed, the
+ * rows of the current batch not yet written, and a bounded cache of the
+ * prepared sentences of recent articles for alignment. None of these
+ * changes a result: what an article is matched against is read from the
+ * store (and the unwritten rows), so the result for an article depends only
+ * on the articles applied before it, whatever the cache holds, and a state
+ * opened again after any committed batch behaves exactly as the one that
+ * wrote it. */
+typedef struct dedup_state dedup_state;
+
+/* What dedup_apply() found for one article. */
+typedef struct dedup_match {
+    int64_t copy_of;     /* the earlier article it is a copy of (closest, then lowest
+                            rowid), or 0 */
+    double copy_jaccard; /* the exact Jaccard with copy_of */
+    size_t n_copies;     /* copy pairs found */
+    size_t n_shared;     /* shared-passage pairs found */
+} dedup_match;
+
+/* Opens the state from the store's tables (reading every stored band key
+ * and fingerprint once). *out is freed with dedup_state_free(). 0 or a
+ * negative ACCORD_E* code. */
+int dedup_state_open(struct store *st, dedup_state **out);
+void dedup_state_free(dedup_state *ds);
+/* The configuration articles must be prepared with. */
+const dedup_config *dedup_state_config(const dedup_state *ds);
+/* Bytes the state holds (filters, cache, queued rows). */
+size_t dedup_state_memory(const dedup_state *ds);
+/* Bounds the cache of prepared sentences (default DEDUP_CACHE_BYTES); a
+ * smaller cache reads more texts back from the store, with the same
+ * results. */
+void dedup_state_set_cache(dedup_state *ds, size_t bytes);
+#define DEDUP_CACHE_BYTES ((size_t)48 << 20)
+
+/* Phase 2, in input order on one thread, inside the caller's transaction:
+ * removes what was indexed for the article before (a new version), finds
+ * its copies (band candidates verified against the exact Jaccard) and the
+ * earlier articles it shares passages with (fingerprint candidates aligned
+ * sentence by sentence), adds it to the index and queues its rows. m may
+ * be NULL. Fails only when the store does (then the caller rolls back and
+ * opens the state again). */
+int dedup_apply(dedup_state *ds, struct store *st, int64_t article, const dedup_prepared *p,
+                dedup_match *m);
+/* Writes the queued rows; the caller commits right after. */
+int dedup_flush(dedup_state *ds, struct store *st);
+/* Forgets an article (its rows, and what the state knows of it). */
+int dedup_state_remove(dedup_state *ds, struct store *st, int64_t article);
+
+/* ---- Read functions ----------------------------------------------------------- */
+
+/* The original of a copy: the article stored before it (lower rowid) that
+ * it is a verified copy of, the closest first (highest Jaccard, then lowest
+ * rowid); *original = 0 when it is a copy of none. 0 or ACCORD_EINTERNAL. */
+int dedup_original_of(struct store *st, int64_t article, int64_t *original);
+
+/* ---- The store: one article at a time (dedup_store.c) ------------------------ */
+
 /* Indexes an article just stored (its integer key, NFC text and, if the
- * caller has it, the text's analysis; NULL analyses here): its shingles,
+ * caller has it, the text's analysis; NULL analyses here): dedup_prepare,
+ * dedup_apply and dedup_flush in one call, against the store alone (no
+ * filter: every key is looked up), so as slow as the store. Its shingles,
  * signature and bands, the candidates found through the bands verified
  * against the exact Jaccard (copy pairs), and its sentence fingerprints,
  * whose candidates are aligned (shared-passage pairs). Replaces whatever
@@ -233,7 +327,8 @@ int dedup_store_article(struct store *st, int64_t article, const char *text, siz
 /* The configuration the store's index was built with (saved in its meta
  * table on first use, so signatures stay comparable). */
 int dedup_store_config(struct store *st, dedup_config *c);
-/* Forgets an article: its signature, bands, shingles and pairs. */
+/* Forgets an article: its signature, bands, shingles and pairs (no state
+ * open on the store may be in use: see dedup_state_remove). */
 int dedup_store_remove(struct store *st, int64_t article);
 
 /* JSON documents (malloc'd strings), the shapes of the CLI's --json output

@@ -197,6 +197,7 @@ static const char m012_first_seen[] =
     "own_conf = json_extract(meta, '$.dates.event.confidence'), "
     "date_weak = coalesce(json_extract(meta, '$.dates.published.source'), 'inferred') LIKE 'inferred%' "
     "AND coalesce(json_extract(meta, '$.dates.event.confidence'), 0) < 0.6;\n";
+extern const char dedup_migration_8[]; /* src/dedup/dedup_store.c */
 
 extern const char extract_migration_11[]; /* src/extract/extract_store.c */
 
@@ -207,6 +208,7 @@ const store_migration store_migrations[] = {
     {4, "extract: entities, quotes, quantities", m004_extract},
     {5, "cluster: stories, storylines", m005_cluster},
     {6, "cluster: confidence of inferred days", m006_soft_conf},
+    {8, "dedup: postings without rowids", dedup_migration_8},
     {11, "extract: time expressions keep their sentence and parsed form; entities count their mentions",
      extract_migration_11},
     {12, "core: first ingest of an article", m012_first_seen},

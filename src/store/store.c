@@ -22,6 +22,7 @@ struct store {
         sqlite3_stmt *stmt;
     } cache[STMT_CACHE];
     int savepoint_depth;
+    int64_t data_version; /* as last seen by store_changed_elsewhere */
 };
 
 static int db_error(store *st, const char *what)
@@ -217,6 +218,14 @@ int store_begin(store *st)
         }
     }
 }
+bool store_changed_elsewhere(store *st)
+{
+    int64_t v = data_version(st);
+    bool changed = st->data_version != 0 && v != st->data_version;
+    st->data_version = v;
+    return changed;
+}
+
 int store_commit(store *st)
 {
     return store_exec(st, "COMMIT");

@@ -39,6 +39,10 @@ int store_schema_version(store *st);
  * inside it so one bad article rolls back alone. */
 int store_begin(store *st);
 int store_commit(store *st);
+/* Whether another connection committed since the last call (inside a
+ * transaction: since this one began). Stage state held in memory is then
+ * read again. */
+bool store_changed_elsewhere(store *st);
 int store_rollback(store *st);
 int store_savepoint(store *st);
 int store_release(store *st);

@@ -500,3 +500,193 @@ TEST(dedup_store_pairs_verified_and_removed)
     free(far);
     free(half);
 }
+
+/* ---- The copy index as state: prepare, apply, flush ----------------------- */
+
+enum { CORPUS_N = 240 };
+
+/* Article i of a small corpus with sentences: every third a light copy of
+ * an earlier one, every seventh half an earlier one and half its own,
+ * and every one the same boilerplate sentence (more than FP_MAX_POSTING
+ * articles carry it, so its fingerprints stop counting). */
+static char *corpus_text(int i, int variant)
+{
+    char *s = malloc(8192), *p = s;
+    int src = i, from = 0;
+    if (i % 3 == 2 && i > 10) src = i - 2 - (i % 5);
+    if (i % 7 == 5 && i > 10) {
+        src = i - 4;
+        from = 6;
+    }
+    p += sprintf(p, "Subscribe to our daily newsletter for more news every day.");
+    for (int k = 0; k < 12; k++) {
+        int seed = k < from || from == 0 ? src : i;
+        char *w = random_text((uint64_t)seed * 100 + (uint64_t)k + (uint64_t)variant * 7919, 9);
+        if (i % 3 == 2 && i > 10 && k == 4) memcpy(w, "qq", 2); /* one word changed */
+        p += sprintf(p, " Then %s.", w);
+        free(w);
+    }
+    return s;
+}
+
+static char *table_dump(store *st, const char *sql)
+{
+    buf b = BUF_INIT;
+    sqlite3_stmt *s = store_prepare(st, sql);
+    while (s && sqlite3_step(s) == SQLITE_ROW) {
+        for (int i = 0; i < sqlite3_column_count(s); i++) {
+            if (sqlite3_column_type(s, i) == SQLITE_BLOB) {
+                const unsigned char *v = sqlite3_column_blob(s, i);
+                for (int k = 0; k < sqlite3_column_bytes(s, i); k++)
+                    buf_printf(&b, "%02x", v[k]);
+            } else {
+                const unsigned char *t = sqlite3_column_text(s, i);
+                buf_printf(&b, "%s", t ? (const char *)t : "null");
+            }
+            buf_putc(&b, i + 1 < sqlite3_column_count(s) ? ',' : '\n');
+        }
+    }
+    if (s) sqlite3_reset(s);
+    char *out = strdup(buf_cstr(&b));
+    buf_free(&b);
+    return out;
+}
+
+static char *index_dump(store *st)
+{
+    static const char *const sql[] = {
+        "SELECT a, b, jaccard FROM dedup_pair ORDER BY a, b",
+        "SELECT a, b, shared_a, shared_b, passages, jaccard FROM dedup_shared ORDER BY a, b",
+        "SELECT article, n_words, n_sentences, signature, shingles, fps FROM dedup_sketch "
+        "ORDER BY article",
+        "SELECT band_key, article FROM dedup_band ORDER BY band_key, article",
+        "SELECT fp, article, sentence FROM dedup_sentence_fp ORDER BY fp, article, sentence",
+    };
+    buf b = BUF_INIT;
+    for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
+        char *t = table_dump(st, sql[i]);
+        buf_printf(&b, "-- %zu\n%s", i, t);
+        free(t);
+    }
+    char *out = strdup(buf_cstr(&b));
+    buf_free(&b);
+    return out;
+}
+
+typedef struct run_opts {
+    int reopen_at;  /* close and open the state before this article (0: never; a
+                       multiple of batch, as a restart comes after a commit) */
+    int batch;      /* articles per transaction */
+    size_t cache;   /* cache bytes (SIZE_MAX: the default) */
+    int single;     /* index through dedup_store_article instead */
+} run_opts;
+
+/* Indexes the corpus in input order, then changed texts (new versions) of
+ * two earlier articles; *copy_of_23 gets what dedup_apply said of the
+ * first text of article 23. */
+static store *run_corpus(const char *tag, run_opts o, int64_t *copy_of_23)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/tmp/accord-test-%d-dedup-%s.db", (int)getpid(), tag);
+    unlink(path);
+    store *st;
+    if (store_open(path, false, &st) != 0) return NULL;
+    dedup_state *ds = NULL;
+    if (!o.single && dedup_state_open(st, &ds) != 0) return NULL;
+    if (ds && o.cache != SIZE_MAX) dedup_state_set_cache(ds, o.cache);
+    int total = CORPUS_N + 2, ok = 1;
+    for (int i = 0; i < total && ok; i++) {
+        if (i == o.reopen_at && i > 0 && ds) {
+            dedup_state_free(ds);
+            ds = NULL;
+            if (dedup_state_open(st, &ds) != 0) return NULL;
+            if (o.cache != SIZE_MAX) dedup_state_set_cache(ds, o.cache);
+        }
+        if (i % o.batch == 0 && store_begin(st) != 0) return NULL;
+        /* The last two: new versions of articles 12 and 23. */
+        int art = i < CORPUS_N ? i : i == CORPUS_N ? 12 : 23;
+        char *text = corpus_text(art, i < CORPUS_N ? 0 : 1), id[32];
+        snprintf(id, sizeof id, "a%03d", art);
+        store_article a = {.id = id, .text = text, .text_len = strlen(text)};
+        store_put_outcome outcome;
+        int64_t rowid;
+        int version;
+        ok = store_article_put(st, &a, &outcome, &rowid, &version) == 0;
+        if (ok && o.single) {
+            ok = dedup_store_article(st, rowid, text, strlen(text), NULL) == 0;
+        } else if (ok) {
+            arena ar;
+            arena_init(&ar);
+            dedup_prepared p;
+            dedup_match m;
+            ok = dedup_prepare(&ar, dedup_state_config(ds), text, strlen(text), NULL, &p) == 0 &&
+                 dedup_apply(ds, st, rowid, &p, &m) == 0;
+            if (ok && art == 23 && i < CORPUS_N) *copy_of_23 = m.copy_of;
+            arena_free(&ar);
+        }
+        free(text);
+        if (ok && (i % o.batch == o.batch - 1 || i == total - 1)) {
+            if (ds) ok = dedup_flush(ds, st) == 0;
+            ok = ok && store_commit(st) == 0;
+        }
+    }
+    dedup_state_free(ds);
+    if (!ok) {
+        store_close(st);
+        return NULL;
+    }
+    return st;
+}
+
+/* One run; one closed and opened again after a committed batch (before
+ * the boilerplate sentence became too common, and after it did); one with
+ * no cache and other batches; one through dedup_store_article: the same
+ * rows in every table. */
+TEST(dedup_state_gives_the_same_index_after_a_restart_and_with_any_cache)
+{
+    int64_t c0 = -1, c1 = -1, c2 = -1;
+    store *one = run_corpus("one", (run_opts){0, 50, SIZE_MAX, 0}, &c0);
+    store *two = run_corpus("two", (run_opts){100, 50, SIZE_MAX, 0}, &c1);
+    store *nocache = run_corpus("nocache", (run_opts){210, 7, 0, 0}, &c2);
+    int64_t cs = -1;
+    store *single = run_corpus("single", (run_opts){0, 1000, SIZE_MAX, 1}, &cs);
+    REQUIRE(one && two && nocache && single);
+    char *d_one = index_dump(one), *d_two = index_dump(two), *d_nc = index_dump(nocache),
+         *d_single = index_dump(single);
+    CHECK(strcmp(d_one, d_two) == 0);
+    CHECK(strcmp(d_one, d_nc) == 0);
+    CHECK(strcmp(d_one, d_single) == 0);
+    free(d_one);
+    free(d_two);
+    free(d_nc);
+    free(d_single);
+    /* Real outcomes: copies, shared passages, and the boilerplate sentence
+     * too common to count. */
+    int pairs = count_rows(one, "SELECT count(*) FROM dedup_pair");
+    int shared = count_rows(one, "SELECT count(*) FROM dedup_shared");
+    CHECK(pairs >= 40);
+    CHECK(shared >= 20);
+    /* Articles 20 and 23 (i % 3 == 2) are both light copies of article 18
+     * (one word changed, the same one): 23's closest earlier copy is 20. */
+    int64_t r18 = store_article_rowid(one, "a018"), r20 = store_article_rowid(one, "a020"),
+            r23 = store_article_rowid(one, "a023");
+    CHECK(c0 == r20 && c1 == r20 && c2 == r20);
+    int64_t orig = -1;
+    /* 23's new version (another text) is a copy of nothing, and the pairs
+     * of its first text are gone; 20 is still a copy of 18. */
+    REQUIRE(dedup_original_of(one, r23, &orig) == 0);
+    CHECK(orig == 0);
+    CHECK(count_rows(one, "SELECT count(*) FROM dedup_pair WHERE a = 24 OR b = 24") == 0);
+    REQUIRE(dedup_original_of(one, r20, &orig) == 0);
+    CHECK(orig == r18);
+    REQUIRE(dedup_original_of(one, r18, &orig) == 0);
+    CHECK(orig == 0);
+    store *all[] = {one, two, nocache, single};
+    const char *tags[] = {"one", "two", "nocache", "single"};
+    for (int i = 0; i < 4; i++) {
+        store_close(all[i]);
+        char path[256];
+        snprintf(path, sizeof path, "/tmp/accord-test-%d-dedup-%s.db", (int)getpid(), tags[i]);
+        unlink(path);
+    }
+}
