@@ -4,7 +4,7 @@
 #   make test    the whole test suite (unit, command line, browser)
 #   make bench   throughput and memory at several corpus sizes
 #   make eval    quality on the datasets in ../shared/data
-#   make fuzz    every fuzz target for FUZZ_SECONDS each
+#   make fuzz    every fuzz target for FUZZ_SECONDS each (fuzz-long: FUZZ_LONG_SECONDS)
 #
 # SAN=1 builds into build-san with AddressSanitizer and UBSan.
 
@@ -44,6 +44,7 @@ DEMO_DB ?= accord.db
 export ACCORD
 
 .PHONY: print-ldlibs all deps browser-deps test unit-test cli-test browser-test demo bench eval fuzz \
+        fuzz-build fuzz-long \
         clean format compdb check-format
 
 all: $(ACCORD) $(BUILD)/unit-tests
@@ -116,21 +117,48 @@ eval: deps
 	@$(MAKE) --no-print-directory $(ACCORD)
 	sh eval/run.sh $(ACCORD)
 
-# Fuzzing: every fuzz/fuzz_*.c is a libFuzzer target built with clang.
+# Fuzzing: every fuzz/fuzz_*.c is a libFuzzer target built with clang. A
+# target fuzz_NAME starts from its seed corpus fuzz/corpus/NAME (real
+# documents; sources and licences in fuzz/corpus/README.md) with the
+# dictionary fuzz/dict/NAME.dict; what it finds goes to
+# build-fuzz/corpus-fuzz_NAME, a crash to build-fuzz/crash-*. `make fuzz`
+# runs each for FUZZ_SECONDS; `make fuzz-long` for FUZZ_LONG_SECONDS and
+# prints the coverage each reached (libFuzzer's closing cov:/ft: line).
+# Inputs may reach FUZZ_MAX_LEN from the start (-len_control=0): real pages
+# are tens of KB, and bugs of long inputs hide from a slowly growing limit.
 FUZZ_SECONDS ?= 20
+FUZZ_LONG_SECONDS ?= 600
+FUZZ_MAX_LEN ?= 131072
 FUZZ_BUILD = build-fuzz
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer-no-link,address,undefined
 FUZZ_TARGETS := $(patsubst fuzz/%.c,%,$(sort $(wildcard fuzz/fuzz_*.c)))
-fuzz: deps
+# FUZZ_RUN SECONDS: runs every target in turn, stops at the first crash.
+define FUZZ_RUN
+	@set -e; for t in $(FUZZ_TARGETS); do n=$${t#fuzz_}; \
+	  mkdir -p $(FUZZ_BUILD)/corpus-$$t; \
+	  echo "fuzz: $$t for $(1)s from fuzz/corpus/$$n"; \
+	  if ! $(FUZZ_BUILD)/$$t -max_total_time=$(1) -max_len=$(FUZZ_MAX_LEN) -len_control=0 -dict=fuzz/dict/$$n.dict \
+	      -print_final_stats=1 -artifact_prefix=$(FUZZ_BUILD)/ $(FUZZ_BUILD)/corpus-$$t fuzz/corpus/$$n \
+	      > $(FUZZ_BUILD)/$$t.log 2>&1; then \
+	    tail -40 $(FUZZ_BUILD)/$$t.log; echo "fuzz: $$t FAILED (log: $(FUZZ_BUILD)/$$t.log)"; exit 1; \
+	  fi; \
+	  echo "fuzz: $$t: $$(grep -E '(DONE|INITED) +cov:' $(FUZZ_BUILD)/$$t.log | tail -1 | tr -s ' \t' ' ')"; \
+	  echo "fuzz: $$t: $$(grep -E '^stat::(number_of_executed_units|peak_rss_mb)' $(FUZZ_BUILD)/$$t.log | tr '\n' ' ')"; \
+	done
+endef
+
+fuzz-build: deps
 	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang CXX=clang++ OPT="$(FUZZ_FLAGS)" $(FUZZ_BUILD)/libaccord.a
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	  clang $(FUZZ_FLAGS) -fsanitize=fuzzer -std=c17 -D_GNU_SOURCE -Iinclude -Isrc $(PKG_CFLAGS) \
 	    fuzz/$$t.c $(FUZZ_BUILD)/libaccord.a $(LDLIBS) -o $(FUZZ_BUILD)/$$t; \
-	  mkdir -p $(FUZZ_BUILD)/corpus-$$t; \
-	  echo "fuzz: $$t for $(FUZZ_SECONDS)s"; \
-	  $(FUZZ_BUILD)/$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -print_final_stats=1 \
-	    $(FUZZ_BUILD)/corpus-$$t $$( [ -d fuzz/seeds ] && echo fuzz/seeds ) 2>&1 | tail -4; \
 	done
+
+fuzz: fuzz-build
+	$(call FUZZ_RUN,$(FUZZ_SECONDS))
+
+fuzz-long: fuzz-build
+	$(call FUZZ_RUN,$(FUZZ_LONG_SECONDS))
 
 # The link line, for the bench and eval programs built outside this Makefile.
 print-ldlibs:

@@ -1,11 +1,14 @@
 /* fuzz_ingest.c - the ingest parsers (format sniffing, the date header and
  * ids of plain text, JSONL lines, gzip, encodings) on arbitrary bytes. The
  * first byte picks the format and the file name, so every path is reached.
- * Checks: no crash, and every article handed on is valid UTF-8 within the
- * size limit. */
+ * Checks: no crash, every article handed on is valid UTF-8 within the size
+ * limit, and its extra fields, if any, are one JSON object. The seeds
+ * (fuzz/corpus/ingest) hold every format, gzip, UTF-16/32 and WARC pieces. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "ingest/ingest.h"
 #include "text/text.h"
@@ -14,10 +17,15 @@ static int sink(void *ud, const raw_article *a)
 {
     (void)ud;
     if (!a->id || !*a->id) abort();
-    if (a->body_len > INGEST_MAX_ARTICLE * 4) abort();
+    if (a->body_len > INGEST_MAX_FILE) abort();
     /* Plain text and HTML were repaired; JSONL strings come from jansson,
      * which yields only valid UTF-8 (NUL is refused before the sink). */
     if (!text_utf8_valid(a->body, a->body_len, NULL)) abort();
+    if (a->extra_json) {
+        json_t *x = json_loads(a->extra_json, 0, NULL);
+        if (!json_is_object(x)) abort();
+        json_decref(x);
+    }
     return 0;
 }
 

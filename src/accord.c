@@ -268,6 +268,12 @@ static int batch_apply(ingest_run *r, batch *b)
         accord_event_kind kind = ACCORD_EVENT_ERROR;
         rc = pipeline_apply(db, &r->self, pa, &kind);
         if (rc != 0) break;
+        if (pa->status != 0) { /* refused when prepared again */
+            r->ic->errors++;
+            emit(r, ACCORD_EVENT_ERROR, pa->raw, pa->error);
+            if (pa->status != ACCORD_EINPUT) rc = acc_error(pa->status, "%s", pa->error);
+            continue;
+        }
         if (kind == ACCORD_EVENT_NEW) r->stats->articles_new++;
         if (kind == ACCORD_EVENT_SAME) r->stats->articles_same++;
         if (kind == ACCORD_EVENT_VERSION) r->stats->articles_versioned++;

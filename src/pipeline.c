@@ -145,6 +145,12 @@ int pipeline_open(accord *db)
 
 int pipeline_ingest_state(accord *db)
 {
+    if (!db->clean_state) {
+        clean_learn *L = NULL;
+        int rc = clean_learn_open(db->st, &L);
+        if (rc != 0) return rc;
+        db->clean_state = L;
+    }
     if (!db->dedup_state) {
         dedup_state *ds = NULL;
         int rc = dedup_state_open(db->st, &ds);
@@ -160,6 +166,8 @@ void pipeline_close(accord *db)
     cluster_close(db);
     dedup_state_free(db->dedup_state);
     db->dedup_state = NULL;
+    clean_learn_free(db->clean_state);
+    db->clean_state = NULL;
     text_stemmer_free(db->stemmer);
     db->stemmer = NULL;
 }
@@ -175,20 +183,38 @@ static bool same_source(const char *x, const char *y)
     return x && y ? strcmp(x, y) == 0 : x == y;
 }
 
+/* The outlet's learned boilerplate as prepare will see it: a copy in the
+ * article's arena (the writer goes on observing while workers prepare). */
+static int take_view(accord *db, pipeline_article *pa, const pipeline_article *same)
+{
+    if (same) {
+        pa->learned = same->learned;
+        pa->learned_version = same->learned_version;
+        return 0;
+    }
+    clean_learned v;
+    clean_learn_view(db->clean_state, pa->raw->source, &v, &pa->learned_version);
+    pa->learned.n_keys = v.n_keys;
+    pa->learned.keys = NULL;
+    if (v.n_keys) {
+        uint64_t *k = arena_alloc(pa->a, v.n_keys * sizeof *k);
+        if (!k) return acc_error(ACCORD_ENOMEM, "out of memory");
+        memcpy(k, v.keys, v.n_keys * sizeof *k);
+        pa->learned.keys = k;
+    }
+    return 0;
+}
+
 int pipeline_views(accord *db, pipeline_article *const *pa, size_t n)
 {
-    /* The outlet's learned boilerplate, one read per outlet of the batch
-     * (keys live in the arena of the first article that asked). */
+    /* One copy per outlet of the batch: later articles of the outlet
+     * share the first one's (it lives as long as the batch). */
     for (size_t i = 0; i < n; i++) {
         pa[i]->dedup_config = *dedup_state_config(db->dedup_state);
         const char *src = pa[i]->raw->source;
         size_t j = i;
         while (j > 0 && !same_source(src, pa[j - 1]->raw->source)) j--;
-        if (j > 0) {
-            pa[i]->learned = pa[j - 1]->learned;
-            continue;
-        }
-        int rc = clean_store_learned(db->st, src, pa[i]->a, &pa[i]->learned);
+        int rc = take_view(db, pa[i], j > 0 ? pa[j - 1] : NULL);
         if (rc != 0) return rc;
     }
     return 0;
@@ -277,6 +303,22 @@ int pipeline_apply(accord *db, pipeline_worker *w, pipeline_article *pa, accord_
 {
     (void)w;
     int rc = 0;
+    /* The outlet's learned boilerplate changed since the article was
+     * prepared (an epoch ended in between): prepare it again, so that what
+     * it sees depends on the articles stored before it, not on where the
+     * batch began or how many threads there are. */
+    if (clean_learn_version(db->clean_state, pa->source) != pa->learned_version) {
+        free(pa->clean_meta);
+        pa->clean_meta = NULL;
+        pa->status = 0;
+        rc = take_view(db, pa, NULL);
+        if (rc != 0) return rc;
+        pipeline_prepare(db, w, pa);
+        if (pa->status != 0) {
+            *kind = ACCORD_EVENT_ERROR;
+            return 0;
+        }
+    }
     const clean_result *cr = pa->clean;
     /* store */
     store_article sa = {
@@ -296,7 +338,7 @@ int pipeline_apply(accord *db, pipeline_worker *w, pipeline_article *pa, accord_
     if (pa->outcome == STORE_PUT_SAME) return 0;
 
     /* clean: the article counts towards its outlet's learned boilerplate. */
-    rc = clean_store_observe(db->st, pa->source, cr, pa->a);
+    rc = clean_learn_observe(db->clean_state, pa->source, cr);
     if (rc != 0) return rc;
 
     /* dedup: copy pairs and shared passages with the articles stored so far. */
@@ -317,5 +359,7 @@ int pipeline_apply(accord *db, pipeline_worker *w, pipeline_article *pa, accord_
 
 int pipeline_flush(accord *db)
 {
-    return dedup_flush(db->dedup_state, db->st);
+    int rc = clean_learn_flush(db->clean_state, db->st);
+    if (rc == 0) rc = dedup_flush(db->dedup_state, db->st);
+    return rc;
 }

@@ -14,7 +14,14 @@
  *    text or html, published, fetched, author, lang; unknown fields are kept.
  *  - html: one page per file; the id is a hash of the URL or the content.
  * Invalid UTF-8 is repaired (text) or, when the whole file looks like
- * Latin-1 / Windows-1252, converted, with a warning either way. */
+ * Latin-1 / Windows-1252, converted; UTF-16 and UTF-32 with a byte order
+ * mark are converted; each with a warning naming the encoding.
+ * JSONL fields of the wrong type are warned about (line and field), not
+ * used (a number id is, written out), and kept among the extra fields.
+ * Only regular files are read: a FIFO, device or socket named is refused
+ * (standard input is "-"), one met in a directory is skipped with a
+ * warning. A directory walk follows links but never enters a directory
+ * twice: a link back to one being walked is reported once as a loop. */
 #ifndef ACCORD_INGEST_H
 #define ACCORD_INGEST_H
 
@@ -27,6 +34,10 @@
 /* Largest article body, and largest JSONL line, accepted. */
 #define INGEST_MAX_ARTICLE (4u << 20)
 #define INGEST_MAX_LINE (8u << 20)
+/* Largest file of one article or page (txt, html): a larger one is refused
+ * from its size before it is read, and gzip data stops inflating there.
+ * JSONL has no file limit: it is read line by line, even from gzip. */
+#define INGEST_MAX_FILE (INGEST_MAX_ARTICLE * 4)
 
 typedef struct raw_article {
     const char *id;
@@ -67,7 +78,9 @@ typedef struct ingest_ctx {
 int ingest_format_parse(const char *name);
 /* True when a file of this name is taken by a directory walk. */
 bool ingest_wanted_name(const char *name);
-/* Ingests a file, a directory (recursively, in sorted order) or "-". */
+/* Ingests a file, a directory (recursively, in sorted order) or "-".
+ * Returns 0, or a negative code when the batch must stop (the sink's, or
+ * ACCORD_ENOMEM); bad input is reported and counted, never returned. */
 int ingest_path(ingest_ctx *c, const char *path);
 /* Ingests bytes already read, named name. */
 int ingest_buffer(ingest_ctx *c, const char *name, const char *data, size_t len);

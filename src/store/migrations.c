@@ -198,6 +198,8 @@ static const char m012_first_seen[] =
     "date_weak = coalesce(json_extract(meta, '$.dates.published.source'), 'inferred') LIKE 'inferred%' "
     "AND coalesce(json_extract(meta, '$.dates.event.confidence'), 0) < 0.6;\n";
 extern const char dedup_migration_8[]; /* src/dedup/dedup_store.c */
+/* clean (src/clean/clean_store.c): learned boilerplate kept in memory. */
+extern const char clean_store_migration_learn[];
 
 extern const char extract_migration_11[]; /* src/extract/extract_store.c */
 
@@ -209,6 +211,7 @@ const store_migration store_migrations[] = {
     {5, "cluster: stories, storylines", m005_cluster},
     {6, "cluster: confidence of inferred days", m006_soft_conf},
     {8, "dedup: postings without rowids", dedup_migration_8},
+    {9, "clean: learned boilerplate with epochs", clean_store_migration_learn},
     {11, "extract: time expressions keep their sentence and parsed form; entities count their mentions",
      extract_migration_11},
     {12, "core: first ingest of an article", m012_first_seen},

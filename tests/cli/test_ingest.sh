@@ -103,3 +103,87 @@ jq_is out.txt '[.removed[] | select(.reason == "caption")] | length' 1
 expect_status 0 "$ACCORD" --db "$TMP/demo.db" article --removed 16b94be4e16100e7
 contains out.txt "See Also Son of sheriff"
 contains out.txt "given date 2025-06-12"
+
+# A directory with link loops ends, names each loop once, and ingests each
+# file once (timeout: before, it walked the loop until the depth guard, for
+# ever in effect).
+mkdir -p loop/sub && ln -s .. loop/sub/up && ln -s ../loop loop/self
+printf 'One article inside a tree with link loops.\n' > loop/sub/a.txt
+expect_status 0 timeout 30 "$ACCORD" --db "$TMP/loop.db" ingest loop
+contains err.txt "loop/self: warning: link loop: this is loop again"
+contains err.txt "loop/sub/up: warning: link loop: this is loop again"
+[ "$(grep -c 'link loop' err.txt)" -eq 2 ] || { cat err.txt; fail "each loop reported once"; }
+contains err.txt "ingested 1 file(s): 1 new"
+lacks err.txt "cannot stat"
+
+# Special files: a FIFO named is refused at once (it blocked before); one
+# inside a directory is skipped with a warning naming it.
+mkfifo fifo.jsonl
+expect_status 1 timeout 10 "$ACCORD" --db "$TMP/special.db" ingest fifo.jsonl
+contains err.txt "fifo.jsonl: error: a FIFO, not a regular file: refused"
+mkdir special && mkfifo special/pipe.txt
+printf 'A regular file beside a FIFO.\n' > special/ok.txt
+expect_status 0 timeout 10 "$ACCORD" --db "$TMP/special.db" ingest special
+contains err.txt "special/pipe.txt: warning: a FIFO, not a regular file: skipped"
+contains err.txt "1 new"
+expect_status 1 timeout 10 "$ACCORD" --db "$TMP/special.db" ingest /dev/null
+contains err.txt "/dev/null: error: a character device, not a regular file: refused"
+
+# Size first: a 200 MB page is refused from its size, before it is read.
+truncate -s 200M big.html
+expect_status 1 "$ACCORD" --db "$TMP/limits.db" ingest big.html
+contains err.txt "big.html: error: file is 209715200 bytes, over the 16 MiB limit for a file of one article or page: not read"
+# Gzip stops at the page limit while inflating: 64 MiB of one letter in one
+# gzip member, and 1 GiB of it in 1,024 members of 1 MiB (1 MB on disk).
+head -c 67108864 /dev/zero | tr '\0' a | gzip -1 > bomb.html.gz
+expect_status 1 "$ACCORD" --db "$TMP/limits.db" ingest bomb.html.gz
+contains err.txt "bomb.html.gz: error: gzip: decompresses to over 16 MiB, the limit for a file of one article or page: stopped there"
+head -c 1048576 /dev/zero | tr '\0' a | gzip -9 > m.gz
+for i in 1 2 3 4 5 6 7 8 9 10; do cat m.gz m.gz > m2.gz && mv m2.gz m.gz; done
+mv m.gz bomb.txt.gz
+expect_status 1 "$ACCORD" --db "$TMP/limits.db" ingest bomb.txt.gz
+contains err.txt "bomb.txt.gz: error: gzip: decompresses to over 16 MiB"
+# 1 GiB of zeros (1 MB of gzip): refused as binary after the first chunk.
+head -c 1048576 /dev/zero | gzip -9 > z.gz
+for i in 1 2 3 4 5 6 7 8 9 10; do cat z.gz z.gz > z2.gz && mv z2.gz z.gz; done
+mv z.gz zeros.html.gz
+expect_status 1 "$ACCORD" --db "$TMP/limits.db" ingest zeros.html.gz
+contains err.txt "zeros.html.gz: error: binary data inside the gzip (NUL byte at byte 0)"
+# JSONL inflates line by line: a 64 MiB line is skipped as it streams past,
+# the lines after it are stored; concatenated gzip members are all read.
+{ head -c 67108864 /dev/zero | tr '\0' b; echo; echo '{"id":"after","text":"The line after the long one."}'; } \
+    | gzip -1 > long.jsonl.gz
+echo '{"id":"second","text":"A second gzip member."}' | gzip >> long.jsonl.gz
+expect_status 1 "$ACCORD" --db "$TMP/limits.db" ingest long.jsonl.gz
+contains err.txt "long.jsonl.gz:1: error: line is 67108864 bytes, over the 8 MiB line limit"
+contains err.txt "2 new"
+expect_status 0 "$ACCORD" --db "$TMP/limits.db" article --json after
+expect_status 0 "$ACCORD" --db "$TMP/limits.db" article --json second
+
+# UTF-16 and UTF-32 with a byte order mark are converted, with a warning
+# naming the encoding (they were refused as binary before).
+printf '\357\273\277Caf\303\251 in Z\303\274rich: the mayor spoke \360\237\230\200 on Tuesday.\n' > u8.txt
+for e in UTF-16LE UTF-16BE UTF-32LE UTF-32BE; do iconv -f UTF-8 -t $e u8.txt > $e.txt; done
+expect_status 0 "$ACCORD" --db "$TMP/wide.db" ingest UTF-16LE.txt UTF-16BE.txt UTF-32LE.txt UTF-32BE.txt
+for e in UTF-16LE UTF-16BE UTF-32LE UTF-32BE; do
+    contains err.txt "$e.txt: warning: $e text (byte order mark): converted to UTF-8"
+done
+contains err.txt "1 new, 3 unchanged"
+expect_status 0 "$ACCORD" --db "$TMP/wide.db" search Zürich --json
+jq_is out.txt '.results | length' 1
+id=$(jq -r '.results[0].id' out.txt)
+expect_status 0 "$ACCORD" --db "$TMP/wide.db" article --json "$id"
+jq_is out.txt '.text' "$(printf 'Caf\303\251 in Z\303\274rich: the mayor spoke \360\237\230\200 on Tuesday.')"
+
+# JSONL fields of the wrong type: a warning with line and field, the raw
+# value kept among the extra fields, a number id used as a string.
+printf '%s\n' '{"id":"ok","text":"A well typed line."}' \
+  '{"id":7,"title":{"en":"Oil"},"published":["2025-01-02"],"text":"Oil prices rose on Tuesday."}' > types.jsonl
+expect_status 0 "$ACCORD" --db "$TMP/types.db" ingest types.jsonl
+contains err.txt "types.jsonl:2: warning: field \"id\" is a number, not a string: used as \"7\""
+contains err.txt "types.jsonl:2: warning: field \"title\" is an object, not a string: not used, kept among the extra fields"
+contains err.txt "types.jsonl:2: warning: field \"published\" is an array, not a string"
+expect_status 0 "$ACCORD" --db "$TMP/types.db" article --json 7
+jq_is out.txt '.extra.title.en' Oil
+jq_is out.txt '.extra.published[0]' 2025-01-02
+jq_is out.txt '.extra.id' 7
