@@ -70,6 +70,9 @@ static int redate(accord *db, arena *a, const refine_member *m, const refine_mem
     if (flag) sqlite3_bind_text(u, 3, flag, -1, SQLITE_TRANSIENT);
     int rc = sqlite3_step(u) == SQLITE_DONE ? 0 : acc_error(ACCORD_EINTERNAL, "updating an event date");
     sqlite3_reset(u);
+    /* A weakly dated article's time expressions are anchored on its event
+     * date (pipeline_prepare): they follow it. */
+    if (rc == 0) rc = extract_store_redate(db->st, m->rowid, ev.value);
     return rc;
 }
 
@@ -145,6 +148,9 @@ int pipeline_open(accord *db)
 
 int pipeline_ingest_state(accord *db)
 {
+    /* Tables the workers share, built before any of them starts. */
+    int xrc = extract_init();
+    if (xrc != 0) return xrc;
     if (!db->clean_state) {
         clean_learn *L = NULL;
         int rc = clean_learn_open(db->st, &L);
@@ -293,9 +299,14 @@ void pipeline_prepare(accord *db, pipeline_worker *w, pipeline_article *pa)
     if (dedup_prepare(a, &pa->dedup_config, pa->text, pa->len, &pa->doc, &pa->dd) != 0)
         return refuse(pa, ACCORD_ENOMEM, "out of memory preparing the copy index");
 
-    /* extract: entities, quotes, quantities, time expressions, resolved
-     * against the article's reference date. */
-    if (extract_article(a, &pa->doc, pa->ref_date, &pa->ex) != 0)
+    /* extract: entities, quotes, quantities, time expressions. An article
+     * with a date of its own resolves them against it; one without resolves
+     * them against the date of the events it reports (re-dating moves them
+     * with it), and only failing that against when it was first ingested. */
+    pa->anchor = pa->published ? pa->published
+                 : pa->event_date ? pa->event_date
+                                  : pa->ref_date;
+    if (extract_article(a, &pa->doc, pa->anchor, &pa->ex) != 0)
         return refuse(pa, ACCORD_ENOMEM, "extract: out of memory");
 }
 
