@@ -68,7 +68,8 @@ static int refine_story_dates(accord *db, int64_t article)
             }
         if (k == 0) continue;
         clean_date ev;
-        if (clean_event_date_with_peers(&a, m[i].text, strlen(m[i].text), m[i].given, days, conf, k, &ev) != 0) {
+        if (clean_event_date_with_peers(&a, m[i].text, strlen(m[i].text), m[i].given, m[i].given, days, conf, k,
+                                        &ev) != 0) {
             rc = ACCORD_ENOMEM;
             break;
         }
@@ -136,9 +137,10 @@ int pipeline_ingest(accord *db, const raw_article *raw, accord_event_kind *kind)
         clean_learned learned;
         rc = clean_store_learned(db->st, raw->source, &a, &learned);
         if (rc != 0) goto out;
-        int crc = raw->is_html ? clean_html_learned(&a, raw->body, raw->body_len, raw->url, raw->given_date,
+        const char *ref = raw->published ? raw->published : raw->given_date ? raw->given_date : raw->fetched;
+        int crc = raw->is_html ? clean_html_learned(&a, raw->body, raw->body_len, raw->url, raw->given_date, ref,
                                                     raw->source, &learned, &cr)
-                               : clean_text_learned(&a, raw->body, raw->body_len, raw->given_date,
+                               : clean_text_learned(&a, raw->body, raw->body_len, raw->given_date, ref,
                                                     raw->source, &learned, &cr);
         if (crc != 0) {
             rc = crc == -1 ? acc_error(ACCORD_ENOMEM, "out of memory cleaning the article")
