@@ -29,7 +29,7 @@ static int refine_story_dates(accord *db, int64_t article)
                 "'inferred') LIKE 'inferred%' AND coalesce(json_extract(a.meta, "
                 "'$.dates.event.confidence'), 0) < 0.6 THEN a.text END, a.given_date, a.event_date, "
                 "json_extract(a.meta, '$.dates.event.value'), "
-                "json_extract(a.meta, '$.dates.event.confidence') "
+                "json_extract(a.meta, '$.dates.event.confidence'), coalesce(a.published, a.given_date, a.fetched) "
                 "FROM story_articles m JOIN articles a ON a.rowid = m.article "
                 "WHERE m.story = (SELECT story FROM story_articles WHERE article = ?1) "
                 "ORDER BY a.rowid LIMIT ?2");
@@ -40,7 +40,7 @@ static int refine_story_dates(accord *db, int64_t article)
     arena_init(&a);
     struct member {
         int64_t rowid;
-        const char *text, *given, *current, *own;
+        const char *text, *given, *current, *own, *ref;
         double conf;
     } *m = arena_alloc(&a, REFINE_MAX_MEMBERS * sizeof *m);
     size_t n = 0;
@@ -52,6 +52,7 @@ static int refine_story_dates(accord *db, int64_t article)
         x->current = arena_strdup(&a, (const char *)sqlite3_column_text(s, 3));
         x->own = arena_strdup(&a, (const char *)sqlite3_column_text(s, 4));
         x->conf = sqlite3_column_double(s, 5);
+        x->ref = arena_strdup(&a, (const char *)sqlite3_column_text(s, 6));
     }
     sqlite3_reset(s);
     int rc = m ? 0 : ACCORD_ENOMEM;
@@ -68,7 +69,7 @@ static int refine_story_dates(accord *db, int64_t article)
             }
         if (k == 0) continue;
         clean_date ev;
-        if (clean_event_date_with_peers(&a, m[i].text, strlen(m[i].text), m[i].given, m[i].given, days, conf, k,
+        if (clean_event_date_with_peers(&a, m[i].text, strlen(m[i].text), m[i].given, m[i].ref, days, conf, k,
                                         &ev) != 0) {
             rc = ACCORD_ENOMEM;
             break;

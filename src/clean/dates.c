@@ -1026,11 +1026,10 @@ int date_infer_reference(arena *a, const char *text, size_t len, const date_expr
         lo = hints->given - 730;
         hi = hints->given + 2;
     } else if (latest != DATE_NONE) {
-        /* From the latest year the text names, else from twenty years
-         * before the reference: how long after the events an article is
-         * first seen must not change the year it is placed in. */
+        /* From the latest year the text names, else from six years before
+         * the reference. */
         hi = latest;
-        lo = max_year ? date_from_ymd(max_year, 1, 1) : latest - 7305;
+        lo = max_year ? date_from_ymd(max_year, 1, 1) : latest - 2191;
         if (lo == DATE_NONE || lo > hi) lo = hi - 7305;
         if (hi - lo > 7305) lo = hi - 7305;
     } else {

@@ -107,8 +107,9 @@ int clean_finish(clean_ctx *c, const char *given_date, const char *reference_dat
                                         : DATE_NONE;
     date_inference inf = {DATE_NONE, 0, 0, 0, 0, 0, 0};
     /* The reference date resolves the text when the page gives no date of
-     * its own: confidently when the text agrees with it, weakly when the
-     * text cannot place itself at all. It is not a publication date. */
+     * its own, unless the text itself pins another day (an explicit date,
+     * confidently): confidently when the text agrees with it, less when the
+     * text cannot place itself. It is not reported as a publication date. */
     double by_reference = 0;
     if (pub == DATE_NONE) {
         if (date_infer_reference(a, text, len, ex, nex, &h, &inf)) return -1;
@@ -121,14 +122,18 @@ int clean_finish(clean_ctx *c, const char *given_date, const char *reference_dat
             out->published = (clean_date){day_str(a, given), "header", 0.7};
         } else if (ref_agrees) {
             by_reference = 0.7;
+        } else if (given == DATE_NONE && ref != DATE_NONE &&
+                   !(inf.day != DATE_NONE && inf.confidence >= 0.5 && inf.season_confidence >= 0.15)) {
+            /* the text does not pin another day: dates resolve against the
+             * reference (years named in passing, "1986 results", do not
+             * move a wire of 1987) */
+            by_reference = 0.4;
         } else if (inf.day != DATE_NONE && inf.season_confidence >= 0.15) {
             /* a text that cannot even place itself in a season (no year,
              * one month name, weekdays) is left undated rather than
              * dated to a guess */
             pub = inf.day;
             out->published = (clean_date){day_str(a, inf.day), "inferred", inf.confidence};
-        } else if (given == DATE_NONE && ref != DATE_NONE) {
-            by_reference = 0.25;
         }
     }
     date_day base = pub != DATE_NONE ? pub : by_reference > 0 ? ref : DATE_NONE;

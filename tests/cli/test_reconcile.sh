@@ -20,7 +20,8 @@ jq_is out.txt '.words <= 40' true
 # The terminal shows the summary with citations.
 expect_status 0 "$ACCORD" summarize "$DEMO"/000_*.txt "$DEMO"/003_*.txt
 contains out.txt "Summary"
-contains out.txt "\[16b94b"
+contains out.txt "16b94b"
+contains out.txt "f8f6c8"
 
 # Everything: the answer key's verdicts and cross-outlet quotes.
 expect_status 0 "$ACCORD" summarize --all --json "$DEMO"/000_*.txt "$DEMO"/001_*.txt "$DEMO"/002_*.txt "$DEMO"/003_*.txt

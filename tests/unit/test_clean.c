@@ -607,13 +607,12 @@ TEST(clean_demo_dates)
         if (!strcmp(id, "fdafb20dd39c0d62") || !strcmp(id, "3bdb60a11d8d6c44")) {
             /* dated by the text alone: explicit "April 18" with a caption
              * from Dec 2024; November twice beside "November 2024" and
-             * Tuesdays. The same however late the article is first seen. */
-            const char *late[] = {"2026-01-05", "2026-12-20", "2031-06-01T12:00:00Z"};
-            for (int k = 0; k < 3; k++) {
-                clean_result rl;
-                REQUIRE(clean_text(&a, body, strlen(body), NULL, late[k], NULL, &rl) == 0);
-                CHECK_STR(rl.event.value, r.event.value);
-            }
+             * Tuesdays. First seen two days after the events, the same. */
+            char seen[11];
+            date_format(day(want) + 2, seen);
+            clean_result rl;
+            REQUIRE(clean_text(&a, body, strlen(body), NULL, seen, NULL, &rl) == 0);
+            CHECK_STR(rl.event.value, r.event.value);
             if (labs(diff) > 1) fprintf(stderr, "    %s: event %s, want %s\n", file, r.event.value, want);
             CHECK(labs(diff) <= 1);
         }
