@@ -75,14 +75,17 @@ typedef struct clean_learned {
 /* The reference date (reference_date, may be NULL) of the calls below is
  * "YYYY-MM-DD" or a full ISO 8601 date-time: the day the caller knows the
  * article by when the article may not say (its stated publication date,
- * else its given or fetched date, else its first ingest). A publication
- * date in the page's own metadata outranks it. Yearless and relative dates
- * ("March 2", "on Friday") resolve against the publication date, else
- * against the reference date; the text is never taken to be written after
- * it. With no reference, only the text's own explicit dates (and a photo's
- * date) can place it: a text without them gets no publication or event
- * date. Nothing here reads the clock: the same arguments give the same
- * result on any day. */
+ * else its given or fetched date, else its first ingest). Yearless and
+ * relative dates ("March 2", "on Friday") resolve against the publication
+ * date in the page's own metadata; else against the given date when the
+ * text agrees with it; else against the reference date, unless the text
+ * itself pins another day (an explicit date, confidently). The text is
+ * never taken to be written after the reference. The reference is not
+ * reported as a publication date; an event date resolved against it has
+ * source "reference" when no expression moved it. With no reference, only
+ * the text's own explicit dates (and a photo's date) can place it: a text
+ * without them gets no publication or event date. Nothing here reads the
+ * clock: the same arguments give the same result on any day. */
 
 /* Cleans a plain-text article. given_date (may be NULL) is "YYYY-MM-DD";
  * source (may be NULL) names the outlet and is used in learned-boilerplate

@@ -9,9 +9,13 @@
  * the past one in "met on Wednesday".
  *
  * Inference is a vote. Every candidate day in a window (around the given
- * date, or between the latest year the text mentions and today) gets, from
- * every expression, a score for how well the expression fits a text written
- * that day: "on Friday" fits a Friday best and the following days less;
+ * date; else between the latest year the text mentions and the caller's
+ * reference day; else over the years the text's own explicit dates, its
+ * photo's date and its peers allow: never the clock) gets, from every
+ * expression, a score for how well the expression fits a text written that
+ * day. What each expression implies ("April 18" in each year of the window,
+ * Easter, the month of "in November") is worked out once, so a day costs a
+ * few table look-ups per expression: "on Friday" fits a Friday best and the following days less;
  * "in November" fits November and the weeks after it; "April 18" fits the
  * 18th and the days just after. The best-scoring day wins; the margin over
  * the best day that is not its neighbour gives the confidence. A bare month

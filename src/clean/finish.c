@@ -205,10 +205,23 @@ int clean_event_date_with_peers(arena *a, const char *text, size_t len, const ch
     h.n_peers = n;
     date_inference inf = {DATE_NONE, 0, 0, 0, 0, 0, 0};
     if (date_infer_reference(a, text, len, ex, nex, &h, &inf)) return -1;
-    if (inf.day == DATE_NONE) return 0;
+    /* as clean_text(): the reference stays the base unless the text, with
+     * its peers, pins another day */
+    date_day base = inf.day;
+    double base_conf = inf.confidence;
+    if (h.given == DATE_NONE && h.latest != DATE_NONE) {
+        bool agrees = inf.day == DATE_NONE || labs((long)inf.day - h.latest) <= 3 ||
+                      inf.latest_score >= inf.score - 0.3;
+        bool pins = inf.day != DATE_NONE && inf.confidence >= 0.5 && inf.season_confidence >= 0.15;
+        if (agrees || !pins) {
+            base = h.latest;
+            base_conf = agrees ? 0.7 : 0.4;
+        }
+    }
+    if (base == DATE_NONE) return 0;
     date_inference ev;
-    date_event(text, len, ex, nex, inf.day, &ev);
-    date_day day = ev.day != DATE_NONE ? ev.day : inf.day;
-    *out = (clean_date){day_str(a, day), "inferred-with-story", inf.confidence * (ev.day != DATE_NONE ? ev.confidence : 1)};
+    date_event(text, len, ex, nex, base, &ev);
+    date_day day = ev.day != DATE_NONE ? ev.day : base;
+    *out = (clean_date){day_str(a, day), "inferred-with-story", base_conf * (ev.day != DATE_NONE ? ev.confidence : 1)};
     return 0;
 }
