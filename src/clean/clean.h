@@ -80,9 +80,10 @@ typedef struct clean_learned {
  * date in the page's own metadata; else against the given date when the
  * text agrees with it; else against the reference date, unless the text
  * itself pins another day (an explicit date, confidently). The text is
- * never taken to be written after the reference. The reference is not
- * reported as a publication date; an event date resolved against it has
- * source "reference" when no expression moved it. With no reference, only
+ * never taken to be written after the reference. A reference the text
+ * agrees with is reported as the publication date (source "reference");
+ * one the text cannot confirm only resolves its dates (an event date with
+ * source "reference" when no expression moved it, and low confidence). With no reference, only
  * the text's own explicit dates (and a photo's date) can place it: a text
  * without them gets no publication or event date. Nothing here reads the
  * clock: the same arguments give the same result on any day. */

@@ -1072,13 +1072,33 @@ int date_infer_reference(arena *a, const char *text, size_t len, const date_expr
     int y0, y1;
     date_to_ymd(lo, &y0, NULL, NULL);
     date_to_ymd(hi, &y1, NULL, NULL);
-    for (size_t i = 0; i < n && nv < MAX_VOTES; i++)
-        if (votes(&exprs[i]) && voter_init(a, &voters[nv++], &exprs[i], y0, y1)) return -1;
+    /* Weekdays vote the same in every week and bare years the same all
+     * year: their votes are summed once per weekday and per year. */
+    double by_weekday[7] = {0};
+    size_t ny = (size_t)(y1 - y0 + 1);
+    double *by_year = arena_alloc(a, ny * sizeof *by_year);
+    if (!by_year) return -1;
+    memset(by_year, 0, ny * sizeof *by_year);
+    for (size_t i = 0, taken = 0; i < n && taken < MAX_VOTES; i++) {
+        const date_expr *e = &exprs[i];
+        if (!votes(e)) continue;
+        taken++;
+        if (e->kind == DATE_EXPR_WEEKDAY || e->kind == DATE_EXPR_YEAR) {
+            voter v = {e, DATE_NONE, DATE_NONE, NULL};
+            cand k = {0, y0, 1, 1, 0};
+            if (e->kind == DATE_EXPR_WEEKDAY)
+                for (k.w = 0; k.w < 7; k.w++) by_weekday[k.w] += expr_fit(&v, &k, contrast_year, y0);
+            else
+                for (k.y = y0; k.y <= y1; k.y++) by_year[k.y - y0] += expr_fit(&v, &k, contrast_year, y0);
+            continue;
+        }
+        if (voter_init(a, &voters[nv++], e, y0, y1)) return -1;
+    }
     cand kc = {lo, 0, 0, 0, date_weekday(lo)};
     date_to_ymd(lo, &kc.y, &kc.m, &kc.d);
     for (size_t k = 0; k < span; k++, cand_next(&kc)) {
         date_day c = kc.c;
-        double s = 0;
+        double s = by_weekday[kc.w] + by_year[kc.y - y0];
         for (size_t i = 0; i < nv; i++) s += expr_fit(&voters[i], &kc, contrast_year, y0);
         for (size_t p = 0; p < hints->n_peers; p++) {
             if (hints->peers[p] == DATE_NONE) continue;
@@ -1104,6 +1124,8 @@ int date_infer_reference(arena *a, const char *text, size_t len, const date_expr
      * share. */
     double s1 = score[best], mass = 0, near = 0, season = 0;
     for (size_t k = 0; k < span; k++) {
+        /* a day far below the best adds nothing a double can hold */
+        if (score[k] - s1 < -13.0) continue;
         double p = exp(3.0 * (score[k] - s1));
         mass += p;
         if (k + 1 >= best && k <= best + 1) near += p;

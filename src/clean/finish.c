@@ -108,8 +108,10 @@ int clean_finish(clean_ctx *c, const char *given_date, const char *reference_dat
     date_inference inf = {DATE_NONE, 0, 0, 0, 0, 0, 0};
     /* The reference date resolves the text when the page gives no date of
      * its own, unless the text itself pins another day (an explicit date,
-     * confidently): confidently when the text agrees with it, less when the
-     * text cannot place itself. It is not reported as a publication date. */
+     * confidently). When the text agrees with it, it is the publication
+     * date (source "reference"), as an agreeing given date is; when the
+     * text cannot place itself, dates resolve against it all the same but
+     * the event date is weak and no publication date is reported. */
     double by_reference = 0;
     if (pub == DATE_NONE) {
         if (date_infer_reference(a, text, len, ex, nex, &h, &inf)) return -1;
@@ -121,7 +123,9 @@ int clean_finish(clean_ctx *c, const char *given_date, const char *reference_dat
             pub = given;
             out->published = (clean_date){day_str(a, given), "header", 0.7};
         } else if (ref_agrees) {
-            by_reference = 0.7;
+            /* as a given date the text agrees with */
+            pub = ref;
+            out->published = (clean_date){day_str(a, ref), "reference", 0.7};
         } else if (given == DATE_NONE && ref != DATE_NONE &&
                    !(inf.day != DATE_NONE && inf.confidence >= 0.5 && inf.season_confidence >= 0.15)) {
             /* the text does not pin another day: dates resolve against the
