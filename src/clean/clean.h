@@ -78,9 +78,9 @@ typedef struct clean_learned {
  * else its given or fetched date, else its first ingest). Yearless and
  * relative dates ("March 2", "on Friday") resolve against the publication
  * date in the page's own metadata; else against the given date when the
- * text agrees with it; else against the reference date, unless the text
- * itself pins another day (an explicit date, confidently). The text is
- * never taken to be written after the reference. A reference the text
+ * text agrees with it; else against the reference date: dates named in
+ * the text do not move it (a wire of 1987 about "1986 results" stays in
+ * 1987; a page whose own date matters says so in its metadata). A reference the text
  * agrees with is reported as the publication date (source "reference");
  * one the text cannot confirm only resolves its dates (an event date with
  * source "reference" when no expression moved it, and low confidence). With no reference, only

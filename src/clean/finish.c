@@ -107,11 +107,10 @@ int clean_finish(clean_ctx *c, const char *given_date, const char *reference_dat
                                         : DATE_NONE;
     date_inference inf = {DATE_NONE, 0, 0, 0, 0, 0, 0};
     /* The reference date resolves the text when the page gives no date of
-     * its own, unless the text itself pins another day (an explicit date,
-     * confidently). When the text agrees with it, it is the publication
-     * date (source "reference"), as an agreeing given date is; when the
-     * text cannot place itself, dates resolve against it all the same but
-     * the event date is weak and no publication date is reported. */
+     * its own. When the text agrees with it, it is the publication date
+     * (source "reference"), as an agreeing given date is; when the text
+     * does not, dates resolve against it all the same but the event date
+     * is weak and no publication date is reported. */
     double by_reference = 0;
     if (pub == DATE_NONE) {
         if (date_infer_reference(a, text, len, ex, nex, &h, &inf)) return -1;
@@ -126,11 +125,10 @@ int clean_finish(clean_ctx *c, const char *given_date, const char *reference_dat
             /* as a given date the text agrees with */
             pub = ref;
             out->published = (clean_date){day_str(a, ref), "reference", 0.7};
-        } else if (given == DATE_NONE && ref != DATE_NONE &&
-                   !(inf.day != DATE_NONE && inf.confidence >= 0.5 && inf.season_confidence >= 0.15)) {
-            /* the text does not pin another day: dates resolve against the
-             * reference (years named in passing, "1986 results", do not
-             * move a wire of 1987) */
+        } else if (given == DATE_NONE && ref != DATE_NONE) {
+            /* the text does not confirm it: dates resolve against the
+             * reference all the same (years and dates named in passing,
+             * "1986 results", "since 2017", do not move a wire of 1987) */
             by_reference = 0.4;
         } else if (inf.day != DATE_NONE && inf.season_confidence >= 0.15) {
             /* a text that cannot even place itself in a season (no year,
@@ -209,18 +207,14 @@ int clean_event_date_with_peers(arena *a, const char *text, size_t len, const ch
     h.n_peers = n;
     date_inference inf = {DATE_NONE, 0, 0, 0, 0, 0, 0};
     if (date_infer_reference(a, text, len, ex, nex, &h, &inf)) return -1;
-    /* as clean_text(): the reference stays the base unless the text, with
-     * its peers, pins another day */
+    /* as clean_text(): with no given date, the reference is the base */
     date_day base = inf.day;
     double base_conf = inf.confidence;
     if (h.given == DATE_NONE && h.latest != DATE_NONE) {
         bool agrees = inf.day == DATE_NONE || labs((long)inf.day - h.latest) <= 3 ||
                       inf.latest_score >= inf.score - 0.3;
-        bool pins = inf.day != DATE_NONE && inf.confidence >= 0.5 && inf.season_confidence >= 0.15;
-        if (agrees || !pins) {
-            base = h.latest;
-            base_conf = agrees ? 0.7 : 0.4;
-        }
+        base = h.latest;
+        base_conf = agrees ? 0.7 : 0.4;
     }
     if (base == DATE_NONE) return 0;
     date_inference ev;

@@ -225,6 +225,11 @@ TEST(clean_reference_date_places_a_1987_wire)
     /* Without a reference nothing places the text: no year is guessed. */
     REQUIRE(clean_text(&a, wire_1987, strlen(wire_1987), NULL, NULL, "Reuters", &r) == 0);
     CHECK(r.event.value == NULL || !strncmp(r.event.value, "1986", 4));
+    /* Years named in passing do not move a text away from its reference. */
+    const char *since = "It was the worst fire in the city since 2017. Firefighters said the fire began on "
+                        "27 March. Officials said on 27 March that the cause was unknown.";
+    REQUIRE(clean_text(&a, since, strlen(since), NULL, "2024-12-27", NULL, &r) == 0);
+    CHECK(r.event.value && !strncmp(r.event.value, "2024", 4));
     /* A past "March 2" in a wire of March 4 is March 2 of that year. */
     const char *t = "The central bank said on March 2 it would hold rates. Traders said the move was expected.";
     REQUIRE(clean_text(&a, t, strlen(t), NULL, "1987-03-04", NULL, &r) == 0);
