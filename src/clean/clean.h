@@ -78,15 +78,16 @@ typedef struct clean_learned {
  * else its given or fetched date, else its first ingest). Yearless and
  * relative dates ("March 2", "on Friday") resolve against the publication
  * date in the page's own metadata; else against the given date when the
- * text agrees with it; else against the reference date: dates named in
- * the text do not move it (a wire of 1987 about "1986 results" stays in
- * 1987; a page whose own date matters says so in its metadata). A reference the text
- * agrees with is reported as the publication date (source "reference");
- * one the text cannot confirm only resolves its dates (an event date with
- * source "reference" when no expression moved it, and low confidence). With no reference, only
- * the text's own explicit dates (and a photo's date) can place it: a text
- * without them gets no publication or event date. Nothing here reads the
- * clock: the same arguments give the same result on any day. */
+ * text agrees with it; else against the reference date: dates named in the
+ * text do not move it (a wire of 1987 about "1986 results" stays in 1987; a
+ * page whose own date matters says so in its metadata). A reference the
+ * text agrees with is reported as the publication date (source
+ * "reference"); one the text cannot confirm only resolves its dates (an
+ * event date with source "reference" when no expression moved it, and low
+ * confidence). With no reference, only the text's own explicit dates (and a
+ * photo's date) can place it: a text without them gets no publication or
+ * event date. Nothing here reads the clock: the same arguments give the
+ * same result on any day. */
 
 /* Cleans a plain-text article. given_date (may be NULL) is "YYYY-MM-DD";
  * source (may be NULL) names the outlet and is used in learned-boilerplate

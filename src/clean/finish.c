@@ -205,16 +205,15 @@ int clean_event_date_with_peers(arena *a, const char *text, size_t len, const ch
     h.peers = peers;
     h.peer_confidence = conf;
     h.n_peers = n;
-    date_inference inf = {DATE_NONE, 0, 0, 0, 0, 0, 0};
-    if (date_infer_reference(a, text, len, ex, nex, &h, &inf)) return -1;
-    /* as clean_text(): with no given date, the reference is the base */
-    date_day base = inf.day;
-    double base_conf = inf.confidence;
-    if (h.given == DATE_NONE && h.latest != DATE_NONE) {
-        bool agrees = inf.day == DATE_NONE || labs((long)inf.day - h.latest) <= 3 ||
-                      inf.latest_score >= inf.score - 0.3;
-        base = h.latest;
-        base_conf = agrees ? 0.7 : 0.4;
+    /* as clean_text(): with no given date, the reference is the base, and
+     * the peers have nothing to add */
+    date_day base = h.latest;
+    double base_conf = 0.4;
+    if (h.given != DATE_NONE || h.latest == DATE_NONE) {
+        date_inference inf = {DATE_NONE, 0, 0, 0, 0, 0, 0};
+        if (date_infer_reference(a, text, len, ex, nex, &h, &inf)) return -1;
+        base = inf.day;
+        base_conf = inf.confidence;
     }
     if (base == DATE_NONE) return 0;
     date_inference ev;
