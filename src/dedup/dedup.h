@@ -151,7 +151,7 @@ int dedup_components(const dedup_pair *pairs, size_t n_pairs, size_t n_docs, con
 /* One sentence as the aligner sees it: its span and feature sets. */
 typedef struct dedup_sentence {
     uint32_t start, end; /* byte span in the text */
-    uint64_t *grams;     /* sorted distinct character 4-gram hashes of the match key */
+    uint32_t *grams;     /* sorted distinct character 4-grams of the match key (4 bytes each) */
     uint32_t n_grams;
     uint32_t n_words;
     uint64_t *words; /* sorted distinct word hashes */

@@ -552,10 +552,9 @@ typedef struct pend_pair {
     int shared_a, shared_b, passages; /* shared-passage pairs only */
 } pend_pair;
 
-/* A cached article: its prepared sentences and shingles, in its own arena. */
+/* A cached article: its prepared sentences and shingles, in one block. */
 typedef struct cache_entry {
     int64_t article; /* 0 once dropped */
-    arena a;
     dedup_doc doc;
     dedup_shingles shingles;
     size_t bytes;
@@ -698,8 +697,7 @@ static int is_indexed(dedup_state *ds, store *st, int64_t article, int *yes)
 
 static void cache_entry_free(cache_entry *e)
 {
-    arena_free(&e->a);
-    free(e);
+    free(e); /* one block: the entry and its arrays */
 }
 
 static void cache_evict(dedup_state *ds)
@@ -736,47 +734,56 @@ static void *copy_array(arena *a, const void *v, size_t n, size_t elem, size_t *
     return d;
 }
 
-/* Keeps a copy of the article's sentences and shingles (best effort: a
- * cache that cannot grow only makes later reads slower). */
+/* Carves n elements from a block being filled. */
+static void *carve(unsigned char **at, const void *v, size_t n, size_t elem)
+{
+    void *d = *at;
+    if (n) memcpy(d, v, n * elem);
+    *at += (n * elem + 7) & ~(size_t)7;
+    return d;
+}
+
+/* Keeps a copy of the article's sentences and shingles, in one block
+ * (best effort: a cache that cannot grow only makes later reads slower). */
 static void cache_put(dedup_state *ds, int64_t article, const dedup_prepared *p)
 {
     if (ds->cache_limit == 0) return;
-    cache_entry *e = calloc(1, sizeof *e);
-    if (!e) return;
-    arena_init(&e->a);
-    e->article = article;
-    size_t bytes = sizeof *e;
-    int ok = 1;
-    e->shingles.n = p->shingles.n;
-    e->shingles.h = copy_array(&e->a, p->shingles.h, p->shingles.n, sizeof *p->shingles.h, &bytes);
-    ok = e->shingles.h != NULL;
-    e->doc.len = p->doc.len;
-    e->doc.n_sentences = p->doc.n_sentences;
-    e->doc.sentences = copy_array(&e->a, p->doc.sentences, p->doc.n_sentences,
-                                  sizeof *p->doc.sentences, &bytes);
-    ok = ok && e->doc.sentences;
-    for (size_t i = 0; ok && i < p->doc.n_sentences; i++) {
-        dedup_sentence *d = &e->doc.sentences[i];
-        const dedup_sentence *s = &p->doc.sentences[i];
-        d->grams = copy_array(&e->a, s->grams, s->n_grams, sizeof *s->grams, &bytes);
-        d->words = copy_array(&e->a, s->words, s->n_word_set, sizeof *s->words, &bytes);
-        d->nums = copy_array(&e->a, s->nums, s->n_nums, sizeof *s->nums, &bytes);
-        ok = d->grams && d->words && d->nums;
+    const dedup_doc *doc = &p->doc;
+    size_t bytes = ((sizeof(cache_entry) + 7) & ~(size_t)7) + p->shingles.n * 8 +
+                   doc->n_sentences * ((sizeof(dedup_sentence) + 7) & ~(size_t)7);
+    for (size_t i = 0; i < doc->n_sentences; i++) {
+        const dedup_sentence *x = &doc->sentences[i];
+        bytes += (((size_t)x->n_grams * 4 + 7) & ~(size_t)7) + ((size_t)x->n_word_set + x->n_nums) * 8;
     }
-    if (ok && ds->fifo_head + ds->fifo_n == ds->fifo_cap && ds->fifo_head > 0) {
+    if (ds->fifo_n && ds->fifo_head + ds->fifo_n == ds->fifo_cap && ds->fifo_head > 0) {
         memmove(ds->fifo, ds->fifo + ds->fifo_head, ds->fifo_n * sizeof *ds->fifo);
         ds->fifo_head = 0;
     }
-    ok = ok && grow((void **)&ds->fifo, &ds->fifo_cap, ds->fifo_head + ds->fifo_n + 1,
-                    sizeof *ds->fifo) == 0;
-    if (!ok) {
-        cache_entry_free(e);
+    if (grow((void **)&ds->fifo, &ds->fifo_cap, ds->fifo_head + ds->fifo_n + 1,
+             sizeof *ds->fifo) != 0)
         return;
-    }
+    unsigned char *mem = malloc(bytes), *at = mem;
+    if (!mem) return;
+    cache_entry *e = (cache_entry *)mem;
+    at += (sizeof *e + 7) & ~(size_t)7;
+    memset(e, 0, sizeof *e);
+    e->article = article;
     e->bytes = bytes;
+    e->shingles.n = p->shingles.n;
+    e->shingles.h = carve(&at, p->shingles.h, p->shingles.n, sizeof *p->shingles.h);
+    e->doc.len = doc->len;
+    e->doc.n_sentences = doc->n_sentences;
+    e->doc.sentences = carve(&at, doc->sentences, doc->n_sentences, sizeof *doc->sentences);
+    for (size_t i = 0; i < doc->n_sentences; i++) {
+        dedup_sentence *d = &e->doc.sentences[i];
+        const dedup_sentence *x = &doc->sentences[i];
+        d->grams = carve(&at, x->grams, x->n_grams, sizeof *x->grams);
+        d->words = carve(&at, x->words, x->n_word_set, sizeof *x->words);
+        d->nums = carve(&at, x->nums, x->n_nums, sizeof *x->nums);
+    }
     cache_drop(ds, article);
     if (u64map_put(&ds->cached, (uint64_t)article, (uint64_t)(uintptr_t)e) != 0) {
-        cache_entry_free(e);
+        free(mem);
         return;
     }
     ds->fifo[ds->fifo_head + ds->fifo_n] = e;
