@@ -83,10 +83,15 @@ typedef struct accord_ingest_stats {
 
 typedef struct accord_ingest_opts {
     const char *format; /* NULL or "auto", "txt", "jsonl", "html" */
+    int jobs;           /* threads preparing articles; 0: accord_default_jobs() */
     void (*on_event)(void *ud, const accord_event *ev); /* may be NULL */
     void (*on_progress)(void *ud, const accord_ingest_stats *st); /* about every 0.25 s */
     void *ud;
 } accord_ingest_opts;
+
+/* The number of threads ingest uses by default: the cores available. The
+ * result never depends on it: articles are applied in input order. */
+int accord_default_jobs(void);
 
 /* Ingests a file or a directory (walked recursively; only files named
  * *.txt, *.text, *.jsonl, *.ndjson, *.html, *.htm are taken, the rest are

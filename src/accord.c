@@ -1,21 +1,25 @@
 /* accord.c - the public interface (accord.h): opening a store, ingest with
  * transactions and progress, and the article reads.
  *
- * Ingest batches articles into transactions of up to INGEST_BATCH articles
- * or half a second, each article inside its own savepoint: a bad article
- * rolls back alone, and a killed process loses at most the open batch,
- * never part of an article. */
+ * Ingest gathers up to INGEST_BATCH articles (or 64 MB, or a second of
+ * input) into a batch, prepares them on --jobs threads and applies them in
+ * input order inside one transaction (pipeline.h): a killed process loses
+ * at most the open batch, never part of an article, and bad input is
+ * refused in the prepare phase, before anything is written. */
 #include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "accord.h"
 #include "pipeline.h"
 #include "util/json.h"
 #include "util/util.h"
 
-enum { INGEST_BATCH = 512 };
+enum { INGEST_BATCH = 128 };
+#define INGEST_BATCH_BYTES (64u << 20)
 
 const char *accord_version(void)
 {
@@ -66,15 +70,56 @@ void accord_close(accord *db)
 
 /* ---- Ingest ----------------------------------------------------------------- */
 
+/* A batch: raw articles copied out of the reader's buffers, each with its
+ * own arena, prepared in parallel and applied in input order. */
+typedef struct slot {
+    arena a;
+    raw_article raw;
+    pipeline_article pa;
+} slot;
+
+typedef struct batch {
+    slot *slots;
+    size_t n, cap;
+    size_t bytes;     /* raw bytes held */
+    double started;
+    char now[32];     /* the first-ingest time stamped on new ids */
+} batch;
+
+/* The workers: with --jobs N, N threads prepare one batch while the
+ * calling thread applies the one before it. With --jobs 1 the calling
+ * thread does both, one after the other. */
+typedef struct pool {
+    pthread_mutex_t mu;
+    pthread_cond_t work, done;
+    accord *db;
+    batch *b;         /* being prepared, or NULL */
+    size_t next, finished;
+    bool stop;
+    int n_threads;
+    pthread_t threads[64];
+    pipeline_worker workers[64];
+} pool;
+
 typedef struct ingest_run {
     accord *db;
     const accord_ingest_opts *opts;
     accord_ingest_stats *stats;
     ingest_ctx *ic;
-    int in_batch;
-    double batch_started, last_progress;
-    int failed; /* a store failure: stop */
+    batch bufs[2];
+    batch *filling;   /* the reader adds here */
+    batch *inflight;  /* handed to the pool, applied next; or NULL */
+    int jobs;
+    pool *pool;
+    pipeline_worker self; /* the calling thread's tools */
+    double last_progress;
 } ingest_run;
+
+int accord_default_jobs(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 64 ? 64 : (int)n;
+}
 
 static void emit(ingest_run *r, accord_event_kind kind, const raw_article *a, const char *msg)
 {
@@ -93,52 +138,254 @@ static void sync_stats(ingest_run *r)
     r->stats->repaired_bytes = r->ic->repaired_bytes;
 }
 
-static int flush_batch(ingest_run *r)
+static void *pool_loop(void *p)
 {
-    if (!r->in_batch) return 0;
-    r->in_batch = 0;
-    return store_commit(r->db->st);
+    pipeline_worker *w = p;
+    pool *pl = w->pool;
+    pthread_mutex_lock(&pl->mu);
+    for (;;) {
+        while (!pl->stop && (!pl->b || pl->next >= pl->b->n)) pthread_cond_wait(&pl->work, &pl->mu);
+        if (pl->stop) break;
+        batch *b = pl->b;
+        size_t i = pl->next++;
+        pthread_mutex_unlock(&pl->mu);
+        pipeline_prepare(pl->db, w, &b->slots[i].pa);
+        pthread_mutex_lock(&pl->mu);
+        if (++pl->finished == b->n) pthread_cond_broadcast(&pl->done);
+    }
+    pthread_mutex_unlock(&pl->mu);
+    return NULL;
+}
+
+static void pool_free(pool *pl)
+{
+    if (!pl) return;
+    pthread_mutex_lock(&pl->mu);
+    pl->stop = true;
+    pthread_cond_broadcast(&pl->work);
+    pthread_mutex_unlock(&pl->mu);
+    for (int t = 0; t < pl->n_threads; t++) pthread_join(pl->threads[t], NULL);
+    for (int t = 0; t < pl->n_threads; t++) text_stemmer_free(pl->workers[t].stemmer);
+    pthread_mutex_destroy(&pl->mu);
+    pthread_cond_destroy(&pl->work);
+    pthread_cond_destroy(&pl->done);
+    free(pl);
+}
+
+static int pool_new(accord *db, int n, pool **out)
+{
+    pool *pl = calloc(1, sizeof *pl);
+    if (!pl) return acc_error(ACCORD_ENOMEM, "out of memory");
+    pthread_mutex_init(&pl->mu, NULL);
+    pthread_cond_init(&pl->work, NULL);
+    pthread_cond_init(&pl->done, NULL);
+    pl->db = db;
+    *out = pl;
+    for (int t = 0; t < n; t++) {
+        pl->workers[t].pool = pl;
+        if (!(pl->workers[t].stemmer = text_stemmer_new("en"))) return acc_error(ACCORD_ENOMEM, "out of memory");
+        if (pthread_create(&pl->threads[t], NULL, pool_loop, &pl->workers[t]) != 0) {
+            text_stemmer_free(pl->workers[t].stemmer);
+            return acc_error(ACCORD_EINTERNAL, "cannot start a worker thread");
+        }
+        pl->n_threads++;
+    }
+    return 0;
+}
+
+static void pool_submit(pool *pl, batch *b)
+{
+    pthread_mutex_lock(&pl->mu);
+    pl->b = b;
+    pl->next = 0;
+    pl->finished = 0;
+    pthread_cond_broadcast(&pl->work);
+    pthread_mutex_unlock(&pl->mu);
+}
+
+static void pool_wait(pool *pl)
+{
+    pthread_mutex_lock(&pl->mu);
+    while (pl->b && pl->finished < pl->b->n) pthread_cond_wait(&pl->done, &pl->mu);
+    pl->b = NULL;
+    pthread_mutex_unlock(&pl->mu);
+}
+
+static void free_batch(batch *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        free(b->slots[i].pa.clean_meta);
+        arena_free(&b->slots[i].a);
+    }
+    b->n = 0;
+    b->bytes = 0;
+}
+
+/* What prepare needs from the store, read by the calling thread before the
+ * batch goes to the workers: when each id was first ingested, and the views
+ * of stage state. */
+static int batch_views(ingest_run *r, batch *b)
+{
+    accord *db = r->db;
+    int rc = 0;
+    for (size_t i = 0; i < b->n && rc == 0; i++) {
+        slot *sl = &b->slots[i];
+        sl->pa.raw = &sl->raw;
+        sl->pa.a = &sl->a;
+        rc = store_article_first_seen(db->st, sl->raw.id, &sl->a, &sl->pa.first_seen);
+        if (rc == 0 && !sl->pa.first_seen) sl->pa.first_seen = b->now;
+    }
+    pipeline_article **pas = rc == 0 ? malloc((b->n ? b->n : 1) * sizeof *pas) : NULL;
+    if (!pas && rc == 0) rc = acc_error(ACCORD_ENOMEM, "out of memory");
+    for (size_t i = 0; i < b->n && pas; i++) pas[i] = &b->slots[i].pa;
+    if (rc == 0) rc = pipeline_views(db, pas, b->n);
+    free(pas);
+    return rc;
+}
+
+/* Applies a prepared batch in input order, in one transaction. A store
+ * failure rolls the whole batch back and stage state is read again from
+ * the store. */
+static int batch_apply(ingest_run *r, batch *b)
+{
+    accord *db = r->db;
+    int rc = store_begin(db->st);
+    /* Another writer stored articles meanwhile: what the stages hold in
+     * memory is read again, so that this batch sees them. */
+    if (rc == 0 && store_changed_elsewhere(db->st)) {
+        rc = pipeline_reset(db);
+        if (rc == 0) rc = pipeline_ingest_state(db);
+        r->self.stemmer = db->stemmer;
+    }
+    for (size_t i = 0; i < b->n && rc == 0; i++) {
+        pipeline_article *pa = &b->slots[i].pa;
+        if (pa->status != 0) {
+            r->ic->errors++;
+            emit(r, ACCORD_EVENT_ERROR, pa->raw, pa->error);
+            if (pa->status != ACCORD_EINPUT) rc = acc_error(pa->status, "%s", pa->error);
+            continue;
+        }
+        accord_event_kind kind = ACCORD_EVENT_ERROR;
+        rc = pipeline_apply(db, &r->self, pa, &kind);
+        if (rc != 0) break;
+        if (kind == ACCORD_EVENT_NEW) r->stats->articles_new++;
+        if (kind == ACCORD_EVENT_SAME) r->stats->articles_same++;
+        if (kind == ACCORD_EVENT_VERSION) r->stats->articles_versioned++;
+        emit(r, kind, pa->raw,
+             kind == ACCORD_EVENT_SAME      ? "already stored, unchanged"
+             : kind == ACCORD_EVENT_VERSION ? "text changed: stored as a new version"
+                                            : "stored");
+    }
+    if (rc == 0) rc = pipeline_flush(db);
+    if (rc == 0) rc = store_commit(db->st);
+    if (rc != 0) {
+        char msg[1024];
+        snprintf(msg, sizeof msg, "%s", accord_error_last());
+        store_rollback(db->st);
+        if (pipeline_reset(db) == 0) pipeline_ingest_state(db);
+        r->self.stemmer = db->stemmer;
+        rc = acc_error(rc, "%s", msg);
+    }
+    free_batch(b);
+    return rc;
+}
+
+/* The batch being filled is full (or the input ended): it goes to the
+ * workers, and the one they prepared before it is applied meanwhile. */
+static int batch_turn(ingest_run *r)
+{
+    batch *b = r->filling;
+    int rc = b->n ? batch_views(r, b) : 0;
+    if (!r->pool) { /* --jobs 1: prepare, then apply */
+        for (size_t i = 0; i < b->n && rc == 0; i++) pipeline_prepare(r->db, &r->self, &b->slots[i].pa);
+        if (rc != 0) {
+            free_batch(b);
+            return rc;
+        }
+        return batch_apply(r, b);
+    }
+    batch *prev = r->inflight;
+    if (prev) pool_wait(r->pool);
+    r->inflight = NULL;
+    if (rc == 0 && b->n) {
+        pool_submit(r->pool, b);
+        r->inflight = b;
+        r->filling = b == &r->bufs[0] ? &r->bufs[1] : &r->bufs[0];
+    } else if (rc != 0) {
+        free_batch(b);
+    }
+    if (prev) {
+        int arc = rc == 0 ? batch_apply(r, prev) : (free_batch(prev), rc);
+        if (rc == 0) rc = arc;
+    }
+    return rc;
+}
+
+/* The last batches: what is being filled, then what the workers hold. */
+static int batch_drain(ingest_run *r)
+{
+    int rc = batch_turn(r);
+    if (r->inflight) {
+        pool_wait(r->pool);
+        batch *b = r->inflight;
+        r->inflight = NULL;
+        if (rc == 0) rc = batch_apply(r, b);
+        else free_batch(b);
+    }
+    return rc;
+}
+
+static char *dup_field(arena *a, const char *s)
+{
+    return s ? arena_strdup(a, s) : NULL;
 }
 
 static int sink(void *ud, const raw_article *a)
 {
     ingest_run *r = ud;
-    store *st = r->db->st;
-    if (!r->in_batch) {
-        if (store_begin(st) != 0) return ACCORD_EINTERNAL;
-        r->in_batch = 1;
-        r->batch_started = acc_now();
-    } else {
-        r->in_batch++;
+    batch *b = r->filling;
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 64;
+        slot *ns = realloc(b->slots, cap * sizeof *ns);
+        if (!ns) return acc_error(ACCORD_ENOMEM, "out of memory");
+        b->slots = ns;
+        b->cap = cap;
     }
-    if (store_savepoint(st) != 0) return ACCORD_EINTERNAL;
-    accord_event_kind kind = ACCORD_EVENT_ERROR;
-    int rc = pipeline_ingest(r->db, a, &kind);
-    if (rc != 0) {
-        char msg[1024];
-        snprintf(msg, sizeof msg, "%s", accord_error_last());
-        if (store_rollback_savepoint(st) != 0) return ACCORD_EINTERNAL;
-        r->ic->errors++;
-        emit(r, ACCORD_EVENT_ERROR, a, msg);
-        if (rc != ACCORD_EINPUT) return rc;
-    } else {
-        if (store_release(st) != 0) return ACCORD_EINTERNAL;
-        if (kind == ACCORD_EVENT_NEW) r->stats->articles_new++;
-        if (kind == ACCORD_EVENT_SAME) r->stats->articles_same++;
-        if (kind == ACCORD_EVENT_VERSION) r->stats->articles_versioned++;
-        emit(r, kind, a, kind == ACCORD_EVENT_SAME ? "already stored, unchanged" :
-                         kind == ACCORD_EVENT_VERSION ? "text changed: stored as a new version" : "stored");
+    if (b->n == 0) {
+        b->started = acc_now();
+        acc_utc_now(b->now);
     }
+    slot *sl = &b->slots[b->n];
+    memset(sl, 0, sizeof *sl);
+    arena_init(&sl->a);
+    arena *ar = &sl->a;
+    raw_article *c = &sl->raw;
+    *c = *a;
+    c->id = dup_field(ar, a->id);
+    c->url = dup_field(ar, a->url);
+    c->source = dup_field(ar, a->source);
+    c->title = dup_field(ar, a->title);
+    c->author = dup_field(ar, a->author);
+    c->lang = dup_field(ar, a->lang);
+    c->published = dup_field(ar, a->published);
+    c->fetched = dup_field(ar, a->fetched);
+    c->given_date = dup_field(ar, a->given_date);
+    c->extra_json = dup_field(ar, a->extra_json);
+    c->file = dup_field(ar, a->file);
+    c->warning = dup_field(ar, a->warning);
+    c->body = arena_strndup(ar, a->body, a->body_len);
+    b->n++;
+    if (!c->body || (a->id && !c->id) || (a->file && !c->file)) return acc_error(ACCORD_ENOMEM, "out of memory");
+    b->bytes += a->body_len;
     double now = acc_now();
-    if (r->in_batch >= INGEST_BATCH || now - r->batch_started > 0.5) {
-        if (flush_batch(r) != 0) return ACCORD_EINTERNAL;
-    }
-    if (r->opts && r->opts->on_progress && now - r->last_progress > 0.25) {
+    int rc = 0;
+    if (b->n >= INGEST_BATCH || b->bytes >= INGEST_BATCH_BYTES || now - b->started > 1.0) rc = batch_turn(r);
+    if (rc == 0 && r->opts && r->opts->on_progress && now - r->last_progress > 0.25) {
         r->last_progress = now;
         sync_stats(r);
         r->opts->on_progress(r->opts->ud, r->stats);
     }
-    return 0;
+    return rc;
 }
 
 static void on_report(void *ud, const accord_event *ev)
@@ -157,21 +404,27 @@ static int ingest_common(accord *db, const char *path, const char *data, size_t 
     int fmt = ingest_format_parse(opts ? opts->format : NULL);
     if (fmt < 0) return acc_error(ACCORD_EUSAGE, "unknown format '%s' (txt, jsonl, html or auto)", opts->format);
     ingest_ctx ic = {0};
-    ingest_run r = {db, opts, stats, &ic, 0, 0, 0, 0};
+    ingest_run r = {.db = db, .opts = opts, .stats = stats, .ic = &ic};
+    r.filling = &r.bufs[0];
+    r.jobs = opts && opts->jobs > 0 ? opts->jobs : accord_default_jobs();
+    if (r.jobs > 64) r.jobs = 64;
+    r.self.stemmer = db->stemmer;
+    int rc = pipeline_ingest_state(db);
+    if (rc == 0 && r.jobs > 1) rc = pool_new(db, r.jobs, &r.pool);
     ic.format = (ingest_format)fmt;
     ic.sink = sink;
     ic.report = on_report;
     ic.ud = &r;
-    int rc = path ? ingest_path(&ic, path) : ingest_buffer(&ic, name, data, len);
-    if (rc < 0) {
-        char msg[1024];
-        snprintf(msg, sizeof msg, "%s", accord_error_last());
-        store_rollback(db->st);
-        sync_stats(&r);
-        return acc_error(rc, "%s", msg);
+    if (rc == 0) rc = path ? ingest_path(&ic, path) : ingest_buffer(&ic, name, data, len);
+    if (rc == 0) rc = batch_drain(&r);
+    if (r.inflight) pool_wait(r.pool);
+    pool_free(r.pool);
+    for (int k = 0; k < 2; k++) {
+        free_batch(&r.bufs[k]);
+        free(r.bufs[k].slots);
     }
-    if (flush_batch(&r) != 0) return ACCORD_EINTERNAL;
     sync_stats(&r);
+    if (rc < 0) return rc;
     return stats->errors ? acc_error(ACCORD_EINPUT, "%llu problem(s) in the input",
                                      (unsigned long long)stats->errors)
                          : 0;

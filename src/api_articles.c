@@ -2,6 +2,8 @@
  * paragraphs and sentences, full-text search, and store statistics. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <utf8proc.h>
 
 #include "pipeline.h"
 #include "util/json.h"
@@ -11,27 +13,45 @@
     "id, version, source, url, title, author, given_date, published, fetched, event_date, lang, " \
     "length(text) AS bytes, (SELECT story FROM story_articles WHERE article = articles.rowid) AS story"
 
+/* The filters of an article list, shared by the page and its count so
+ * that `total` counts exactly what paging walks through. */
+#define ARTICLE_FILTERS                                                                          \
+    "WHERE (?1 IS NULL OR source = ?1) "                                                         \
+    "AND (?2 IS NULL OR substr(coalesce(published, event_date, given_date), 1, 10) >= ?2) "      \
+    "AND (?3 IS NULL OR substr(coalesce(published, event_date, given_date), 1, 10) <= ?3) "
+
+static void bind_article_filters(sqlite3_stmt *s, const accord_article_query *q)
+{
+    if (q->source) sqlite3_bind_text(s, 1, q->source, -1, SQLITE_TRANSIENT);
+    if (q->since) sqlite3_bind_text(s, 2, q->since, -1, SQLITE_TRANSIENT);
+    if (q->until) sqlite3_bind_text(s, 3, q->until, -1, SQLITE_TRANSIENT);
+}
+
 int accord_articles_json(accord *db, const accord_article_query *q, char **json)
 {
     accord_article_query none = {0};
     if (!q) q = &none;
-    sqlite3_stmt *s = store_prepare(
-        db->st, "SELECT " ARTICLE_COLUMNS " FROM articles "
-                "WHERE (?1 IS NULL OR source = ?1) "
-                "AND (?2 IS NULL OR substr(coalesce(published, event_date, given_date), 1, 10) >= ?2) "
-                "AND (?3 IS NULL OR substr(coalesce(published, event_date, given_date), 1, 10) <= ?3) "
-                "ORDER BY coalesce(published, event_date, given_date) DESC NULLS LAST, id "
-                "LIMIT ?4 OFFSET ?5");
+    sqlite3_stmt *s = store_prepare(db->st, "SELECT " ARTICLE_COLUMNS " FROM articles " ARTICLE_FILTERS
+                                            "ORDER BY coalesce(published, event_date, given_date) DESC NULLS LAST, id "
+                                            "LIMIT ?4 OFFSET ?5");
     if (!s) return ACCORD_EINTERNAL;
-    if (q->source) sqlite3_bind_text(s, 1, q->source, -1, SQLITE_TRANSIENT);
-    if (q->since) sqlite3_bind_text(s, 2, q->since, -1, SQLITE_TRANSIENT);
-    if (q->until) sqlite3_bind_text(s, 3, q->until, -1, SQLITE_TRANSIENT);
+    bind_article_filters(s, q);
     sqlite3_bind_int(s, 4, q->limit > 0 ? q->limit : 100);
     sqlite3_bind_int(s, 5, q->offset > 0 ? q->offset : 0);
     json_t *items = acc_json_rows(s);
-    sqlite3_stmt *c = store_prepare(db->st, "SELECT count(*) FROM articles");
-    long long total = c && sqlite3_step(c) == SQLITE_ROW ? sqlite3_column_int64(c, 0) : 0;
-    if (c) sqlite3_reset(c);
+    sqlite3_stmt *c = store_prepare(db->st, "SELECT count(*) FROM articles " ARTICLE_FILTERS);
+    if (!c) {
+        json_decref(items);
+        return ACCORD_EINTERNAL;
+    }
+    bind_article_filters(c, q);
+    int rc = sqlite3_step(c);
+    long long total = rc == SQLITE_ROW ? sqlite3_column_int64(c, 0) : 0;
+    sqlite3_reset(c);
+    if (rc != SQLITE_ROW) {
+        json_decref(items);
+        return acc_error(ACCORD_EINTERNAL, "cannot count the articles: %s", sqlite3_errmsg(store_db(db->st)));
+    }
     return acc_json_out(json_pack("{s:I, s:o}", "total", (json_int_t)total, "articles", items), json);
 }
 
@@ -91,12 +111,22 @@ int accord_article_json(accord *db, const char *id, unsigned flags, char **json)
     return acc_json_out(o, json);
 }
 
+/* True when s is well-formed UTF-8: the query is echoed in the answer,
+ * and JSON holds nothing else. */
+static bool utf8_valid(const char *s)
+{
+    size_t n = strlen(s);
+    return utf8proc_decompose((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, NULL, 0, 0) >= 0;
+}
+
 int accord_search_json(accord *db, const char *query, int limit, int offset, char **json)
 {
     if (!query || !*query) return acc_error(ACCORD_EUSAGE, "an empty search");
+    if (!utf8_valid(query)) return acc_error(ACCORD_EINPUT, "the search query is not UTF-8");
     /* Plain words are quoted one by one so that punctuation in a user's
      * query (U.S., Zelensky's) is not read as FTS5 syntax; a query that
-     * already uses FTS5 operators or quotes is passed as it is. */
+     * already uses FTS5 operators or quotes is passed as it is. A word
+     * "column:words" keeps to one indexed column. */
     buf q = BUF_INIT;
     bool raw = strchr(query, '"') || strstr(query, " OR ") || strstr(query, " NOT ") ||
                strstr(query, " NEAR") || strchr(query, '*');
@@ -108,6 +138,19 @@ int accord_search_json(accord *db, const char *query, int limit, int offset, cha
             while (*p == ' ' || *p == '\t') p++;
             const char *e = p;
             while (*e && *e != ' ' && *e != '\t') e++;
+            const char *col = p;
+            while (col < e && ((*col >= 'a' && *col <= 'z') || (*col >= 'A' && *col <= 'Z'))) col++;
+            if (col > p && col + 1 < e && *col == ':') {
+                size_t n = (size_t)(col - p);
+                if (!((n == 5 && !strncasecmp(p, "title", 5)) || (n == 4 && !strncasecmp(p, "text", 4)))) {
+                    buf_free(&q);
+                    return acc_error(ACCORD_EUSAGE,
+                                     "no column '%.*s' to search in '%.*s': the columns are title and text",
+                                     (int)n, p, (int)(e - p), p);
+                }
+                buf_puts(&q, n == 5 ? "title:" : "text:");
+                p = col + 1;
+            }
             if (e > p) {
                 buf_putc(&q, '"');
                 for (const char *k = p; k < e; k++) {

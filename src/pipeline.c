@@ -1,6 +1,7 @@
 /* pipeline.c - see pipeline.h. The stages, in order, for one article. */
 #include "pipeline.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,80 +15,120 @@
 
 enum { REFINE_MAX_MEMBERS = 64 };
 
-/* An article that cannot date its events by itself ("on Friday", no month or
- * year) is dated again with the other articles of its story as peers. The
- * peers are the dates each article found on its own (kept in its clean
- * metadata), never refined ones, so the result is a function of the story's
- * members and not of the order they arrived in. Only the event date of
- * articles whose dates came from inference is touched. */
-static int refine_story_dates(accord *db, int64_t article)
+/* An article that cannot date its events by itself ("on Friday", no month
+ * or year, no publication date) is weakly dated: it is dated again with the
+ * other articles of its story as peers. The peers are the dates each of the
+ * story's first REFINE_MAX_MEMBERS members found on its own (own_event),
+ * never refined ones, so the result is a function of the story's members
+ * and not of the order they arrived in.
+ *
+ * The step is bounded: it runs for the new article when it is weakly dated
+ * (its peers: one indexed read of at most 64 members), and for the story's
+ * weakly dated members when the new article is one of those first members
+ * and has a date of its own (a new peer). Otherwise nothing changed for
+ * anyone, and nothing is read. */
+typedef struct refine_member {
+    int64_t rowid;
+    const char *text, *given, *current, *own;
+    double conf;
+    bool weak;
+} refine_member;
+
+static bool is_weak(const pipeline_article *pa)
 {
-    /* Only a weakly dated member's text is read: this runs for every new
-     * article, and most stories have no such member. */
+    const clean_result *cr = pa->clean;
+    if (!cr || pa->published) return false;
+    return cr->event.confidence < 0.6 &&
+           (!cr->published.source || strncmp(cr->published.source, "inferred", 8) == 0);
+}
+
+static int redate(accord *db, arena *a, const refine_member *m, const refine_member *all, size_t n)
+{
+    const char **days = arena_alloc(a, n * sizeof *days);
+    double *conf = arena_alloc(a, n * sizeof *conf);
+    if (!days || !conf) return acc_error(ACCORD_ENOMEM, "out of memory");
+    size_t k = 0;
+    for (size_t j = 0; j < n; j++)
+        if (all[j].rowid != m->rowid && all[j].own) {
+            days[k] = all[j].own;
+            conf[k++] = all[j].conf;
+        }
+    if (k == 0 || !m->text) return 0;
+    clean_date ev;
+    if (clean_event_date_with_peers(a, m->text, strlen(m->text), m->given, days, conf, k, &ev) != 0)
+        return acc_error(ACCORD_ENOMEM, "out of memory");
+    if (!ev.value || (m->current && !strcmp(ev.value, m->current))) return 0;
+    /* A flagged given date is now measured against the refined date. */
+    sqlite3_stmt *u = store_prepare(
+        db->st, "UPDATE articles SET event_date = ?1, meta = CASE WHEN json_extract(meta, '$.date_flag') "
+                "IS NOT NULL AND ?3 IS NOT NULL THEN json_set(meta, '$.date_flag', ?3) ELSE meta END "
+                "WHERE rowid = ?2");
+    if (!u) return ACCORD_EINTERNAL;
+    sqlite3_bind_text(u, 1, ev.value, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(u, 2, m->rowid);
+    char *flag = clean_date_flag(a, m->given, ev.value);
+    if (flag) sqlite3_bind_text(u, 3, flag, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(u) == SQLITE_DONE ? 0 : acc_error(ACCORD_EINTERNAL, "updating an event date");
+    sqlite3_reset(u);
+    return rc;
+}
+
+static int refine_story_dates(accord *db, const pipeline_article *pa)
+{
+    bool weak = is_weak(pa);
+    bool peer = pa->clean && ((const clean_result *)pa->clean)->event.value;
+    if (!weak && !peer) return 0;
+    /* The story's first members, in the order they joined. */
     sqlite3_stmt *s = store_prepare(
-        db->st, "SELECT a.rowid, CASE WHEN coalesce(json_extract(a.meta, '$.dates.published.source'), "
-                "'inferred') LIKE 'inferred%' AND coalesce(json_extract(a.meta, "
-                "'$.dates.event.confidence'), 0) < 0.6 THEN a.text END, a.given_date, a.event_date, "
-                "json_extract(a.meta, '$.dates.event.value'), "
-                "json_extract(a.meta, '$.dates.event.confidence') "
+        db->st, "SELECT a.rowid, a.date_weak, a.given_date, a.event_date, a.own_event, a.own_conf "
                 "FROM story_articles m JOIN articles a ON a.rowid = m.article "
                 "WHERE m.story = (SELECT story FROM story_articles WHERE article = ?1) "
-                "ORDER BY a.rowid LIMIT ?2");
+                "ORDER BY m.seq LIMIT ?2");
     if (!s) return ACCORD_EINTERNAL;
-    sqlite3_bind_int64(s, 1, article);
+    sqlite3_bind_int64(s, 1, pa->rowid);
     sqlite3_bind_int(s, 2, REFINE_MAX_MEMBERS);
     arena a;
     arena_init(&a);
-    struct member {
-        int64_t rowid;
-        const char *text, *given, *current, *own;
-        double conf;
-    } *m = arena_alloc(&a, REFINE_MAX_MEMBERS * sizeof *m);
-    size_t n = 0;
-    while (m && n < REFINE_MAX_MEMBERS && sqlite3_step(s) == SQLITE_ROW) {
-        struct member *x = &m[n++];
+    refine_member *m = arena_alloc(&a, REFINE_MAX_MEMBERS * sizeof *m);
+    size_t n = 0, n_weak = 0;
+    bool among = false;
+    int rc = m ? 0 : acc_error(ACCORD_ENOMEM, "out of memory");
+    while (rc == 0 && n < REFINE_MAX_MEMBERS && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        refine_member *x = &m[n++];
+        rc = 0;
         x->rowid = sqlite3_column_int64(s, 0);
-        x->text = arena_strdup(&a, (const char *)sqlite3_column_text(s, 1));
+        x->weak = sqlite3_column_int(s, 1) != 0;
+        x->text = NULL;
         x->given = arena_strdup(&a, (const char *)sqlite3_column_text(s, 2));
         x->current = arena_strdup(&a, (const char *)sqlite3_column_text(s, 3));
         x->own = arena_strdup(&a, (const char *)sqlite3_column_text(s, 4));
         x->conf = sqlite3_column_double(s, 5);
+        if (x->rowid == pa->rowid) {
+            among = true;
+            x->text = pa->text;
+        }
+        if (x->weak) n_weak++;
     }
+    if (rc == SQLITE_DONE || rc == SQLITE_ROW) rc = 0;
+    else if (rc > 0) rc = acc_error(ACCORD_EINTERNAL, "reading a story's members: %s", sqlite3_errmsg(store_db(db->st)));
     sqlite3_reset(s);
-    int rc = m ? 0 : ACCORD_ENOMEM;
-    const char **days = arena_alloc(&a, REFINE_MAX_MEMBERS * sizeof *days);
-    double *conf = arena_alloc(&a, REFINE_MAX_MEMBERS * sizeof *conf);
-    if (!days || !conf) rc = ACCORD_ENOMEM;
-    for (size_t i = 0; i < n && rc == 0 && n > 1; i++) {
-        if (!m[i].text) continue; /* dated well enough on its own */
-        size_t k = 0;
-        for (size_t j = 0; j < n; j++)
-            if (j != i && m[j].own) {
-                days[k] = m[j].own;
-                conf[k++] = m[j].conf;
+    if (rc == 0 && among && n > 1) {
+        if (weak) {
+            for (size_t i = 0; i < n && rc == 0; i++)
+                if (m[i].rowid == pa->rowid) rc = redate(db, &a, &m[i], m, n);
+        }
+        if (peer && n_weak > (weak ? 1u : 0u)) {
+            /* A new peer: the weak members' texts are read, and only theirs. */
+            sqlite3_stmt *t = store_prepare(db->st, "SELECT text FROM articles WHERE rowid = ?1");
+            if (!t) rc = ACCORD_EINTERNAL;
+            for (size_t i = 0; i < n && rc == 0; i++) {
+                if (!m[i].weak || m[i].rowid == pa->rowid) continue;
+                sqlite3_bind_int64(t, 1, m[i].rowid);
+                if (sqlite3_step(t) == SQLITE_ROW) m[i].text = arena_strdup(&a, (const char *)sqlite3_column_text(t, 0));
+                sqlite3_reset(t);
+                rc = redate(db, &a, &m[i], m, n);
             }
-        if (k == 0) continue;
-        clean_date ev;
-        if (clean_event_date_with_peers(&a, m[i].text, strlen(m[i].text), m[i].given, days, conf, k, &ev) != 0) {
-            rc = ACCORD_ENOMEM;
-            break;
         }
-        if (!ev.value || (m[i].current && !strcmp(ev.value, m[i].current))) continue;
-        /* A flagged given date is now measured against the refined date. */
-        sqlite3_stmt *u = store_prepare(
-            db->st, "UPDATE articles SET event_date = ?1, meta = CASE WHEN json_extract(meta, '$.date_flag') "
-                    "IS NOT NULL AND ?3 IS NOT NULL THEN json_set(meta, '$.date_flag', ?3) ELSE meta END "
-                    "WHERE rowid = ?2");
-        if (!u) {
-            rc = ACCORD_EINTERNAL;
-            break;
-        }
-        sqlite3_bind_text(u, 1, ev.value, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int64(u, 2, m[i].rowid);
-        char *flag = clean_date_flag(&a, m[i].given, ev.value);
-        if (flag) sqlite3_bind_text(u, 3, flag, -1, SQLITE_TRANSIENT);
-        if (sqlite3_step(u) != SQLITE_DONE) rc = acc_error(ACCORD_EINTERNAL, "updating an event date");
-        sqlite3_reset(u);
     }
     arena_free(&a);
     return rc;
@@ -96,9 +137,20 @@ static int refine_story_dates(accord *db, int64_t article)
 int pipeline_open(accord *db)
 {
     db->stemmer = text_stemmer_new("en");
-    /* Stage state: each stage opens its own here. */
-    int rc = cluster_open(db);
-    if (rc != 0) return rc;
+    if (!db->stemmer) return acc_error(ACCORD_ENOMEM, "out of memory");
+    /* Stage state: each stage opens its own here; state only ingest needs
+     * is read when ingest starts (pipeline_ingest_state). */
+    return cluster_open(db);
+}
+
+int pipeline_ingest_state(accord *db)
+{
+    if (!db->dedup_state) {
+        dedup_state *ds = NULL;
+        int rc = dedup_state_open(db->st, &ds);
+        if (rc != 0) return rc;
+        db->dedup_state = ds;
+    }
     return 0;
 }
 
@@ -106,119 +158,164 @@ void pipeline_close(accord *db)
 {
     /* Stage state: each stage closes its own here, in reverse order. */
     cluster_close(db);
+    dedup_state_free(db->dedup_state);
+    db->dedup_state = NULL;
     text_stemmer_free(db->stemmer);
     db->stemmer = NULL;
 }
 
-int pipeline_ingest(accord *db, const raw_article *raw, accord_event_kind *kind)
+int pipeline_reset(accord *db)
 {
-    arena a;
-    arena_init(&a);
-    buf nfc = BUF_INIT;
-    int rc = 0;
-    pipeline_article pa = {0};
-    pa.raw = raw;
-    pa.a = &a;
-    pa.id = raw->id;
-    pa.title = raw->title;
-    pa.source = raw->source;
-    pa.url = raw->url;
-    pa.given_date = raw->given_date;
-    pa.published = raw->published;
+    pipeline_close(db);
+    return pipeline_open(db);
+}
+
+static bool same_source(const char *x, const char *y)
+{
+    return x && y ? strcmp(x, y) == 0 : x == y;
+}
+
+int pipeline_views(accord *db, pipeline_article *const *pa, size_t n)
+{
+    /* The outlet's learned boilerplate, one read per outlet of the batch
+     * (keys live in the arena of the first article that asked). */
+    for (size_t i = 0; i < n; i++) {
+        pa[i]->dedup_config = *dedup_state_config(db->dedup_state);
+        const char *src = pa[i]->raw->source;
+        size_t j = i;
+        while (j > 0 && !same_source(src, pa[j - 1]->raw->source)) j--;
+        if (j > 0) {
+            pa[i]->learned = pa[j - 1]->learned;
+            continue;
+        }
+        int rc = clean_store_learned(db->st, src, pa[i]->a, &pa[i]->learned);
+        if (rc != 0) return rc;
+    }
+    return 0;
+}
+
+static void refuse(pipeline_article *pa, int code, const char *msg)
+{
+    pa->status = code;
+    snprintf(pa->error, sizeof pa->error, "%s", msg);
+}
+
+/* The reference date before cleaning: what the article came with, else the
+ * time it was first ingested. Clean prefers a publication date it finds in
+ * the page's own metadata. */
+static const char *given_reference(const raw_article *raw, const char *first_seen)
+{
+    if (raw->published) return raw->published;
+    if (raw->given_date) return raw->given_date;
+    if (raw->fetched) return raw->fetched;
+    return first_seen;
+}
+
+void pipeline_prepare(accord *db, pipeline_worker *w, pipeline_article *pa)
+{
+    (void)db;
+    (void)w;
+    const raw_article *raw = pa->raw;
+    arena *a = pa->a;
+    pa->id = raw->id;
+    pa->title = raw->title;
+    pa->source = raw->source;
+    pa->url = raw->url;
+    pa->given_date = raw->given_date;
+    pa->published = raw->published;
 
     /* clean: main text and metadata; junk out with its reasons, the
      * outlet's learned boilerplate too; dates worked out. */
-    const char *body = raw->body;
-    size_t body_len = raw->body_len;
-    clean_result cr;
-    char *clean_meta = NULL;
-    {
-        clean_learned learned;
-        rc = clean_store_learned(db->st, raw->source, &a, &learned);
-        if (rc != 0) goto out;
-        int crc = raw->is_html ? clean_html_learned(&a, raw->body, raw->body_len, raw->url, raw->given_date,
-                                                    raw->source, &learned, &cr)
-                               : clean_text_learned(&a, raw->body, raw->body_len, raw->given_date,
-                                                    raw->source, &learned, &cr);
-        if (crc != 0) {
-            rc = crc == -1 ? acc_error(ACCORD_ENOMEM, "out of memory cleaning the article")
-                           : acc_error(ACCORD_EINPUT, "the article could not be cleaned");
-            goto out;
-        }
-        body = cr.text;
-        body_len = cr.len;
-        pa.clean = &cr;
-        if (!pa.title) pa.title = cr.title;
-        if (!pa.published && cr.published.value && cr.published.source &&
-            strcmp(cr.published.source, "inferred") != 0)
-            pa.published = cr.published.value;
-        pa.event_date = cr.event.value;
-        clean_meta = clean_result_json(&cr, false);
-    }
+    clean_result *cr = arena_alloc(a, sizeof *cr);
+    if (!cr) return refuse(pa, ACCORD_ENOMEM, "out of memory cleaning the article");
+    const clean_learned *learned = &pa->learned;
+    int crc = raw->is_html ? clean_html_learned(a, raw->body, raw->body_len, raw->url, raw->given_date,
+                                                raw->source, learned, cr)
+                           : clean_text_learned(a, raw->body, raw->body_len, raw->given_date, raw->source,
+                                                learned, cr);
+    if (crc != 0)
+        return refuse(pa, crc == -1 ? ACCORD_ENOMEM : ACCORD_EINPUT,
+                      crc == -1 ? "out of memory cleaning the article" : "the article could not be cleaned");
+    pa->clean = cr;
+    if (!pa->title) pa->title = cr->title;
+    pa->author = raw->author ? raw->author : cr->author;
+    if (!pa->published && cr->published.value && cr->published.source &&
+        strcmp(cr->published.source, "inferred") != 0)
+        pa->published = cr->published.value;
+    pa->event_date = cr->event.value;
+    pa->event_confidence = cr->event.confidence;
+    pa->ref_date = pa->published ? pa->published : given_reference(raw, pa->first_seen);
 
     /* text: normalise for storage, analyse. */
-    if (text_nfc(body, body_len, &nfc) != 0 || buf_failed(&nfc)) {
-        rc = acc_error(ACCORD_ENOMEM, "out of memory normalising the text");
-        goto out;
+    buf nfc = BUF_INIT;
+    if (text_nfc(cr->text, cr->len, &nfc) != 0 || buf_failed(&nfc)) {
+        buf_free(&nfc);
+        return refuse(pa, ACCORD_ENOMEM, "out of memory normalising the text");
     }
-    pa.text = buf_cstr(&nfc);
-    pa.len = nfc.len;
-    if (pa.len == 0) {
-        rc = acc_error(ACCORD_EINPUT, "no article text left after cleaning");
-        goto out;
-    }
-    pa.lang = raw->lang ? raw->lang : text_language(pa.text, pa.len, NULL);
+    pa->len = nfc.len;
+    pa->text = arena_strndup(a, buf_cstr(&nfc), nfc.len);
+    buf_free(&nfc);
+    if (!pa->text) return refuse(pa, ACCORD_ENOMEM, "out of memory normalising the text");
+    if (pa->len == 0) return refuse(pa, ACCORD_EINPUT, "no article text left after cleaning");
+    pa->lang = raw->lang ? raw->lang : text_language(pa->text, pa->len, NULL);
+    pa->clean_meta = clean_result_json(cr, false);
+    if (!pa->clean_meta) return refuse(pa, ACCORD_ENOMEM, "out of memory describing the article");
+    if (text_analyze(a, pa->text, pa->len, &pa->doc) != 0)
+        return refuse(pa, ACCORD_ENOMEM, "out of memory analysing the text");
 
+    /* dedup: shingles, signature, bands and sentence fingerprints. */
+    if (dedup_prepare(a, &pa->dedup_config, pa->text, pa->len, &pa->doc, &pa->dd) != 0)
+        return refuse(pa, ACCORD_ENOMEM, "out of memory preparing the copy index");
+
+    /* extract: entities, quotes, quantities, time expressions, resolved
+     * against the article's reference date. */
+    if (extract_article(a, &pa->doc, pa->ref_date, &pa->ex) != 0)
+        return refuse(pa, ACCORD_ENOMEM, "extract: out of memory");
+}
+
+int pipeline_apply(accord *db, pipeline_worker *w, pipeline_article *pa, accord_event_kind *kind)
+{
+    (void)w;
+    int rc = 0;
+    const clean_result *cr = pa->clean;
     /* store */
     store_article sa = {
-        .id = pa.id, .source = pa.source, .url = pa.url, .title = pa.title,
-        .author = raw->author ? raw->author : cr.author,
-        .given_date = pa.given_date, .published = pa.published, .fetched = raw->fetched,
-        .event_date = pa.event_date, .lang = pa.lang, .text = pa.text, .text_len = pa.len,
-        .meta_json = clean_meta, .extra_json = raw->extra_json, .origin = raw->file,
-        .repaired_bytes = raw->repaired_bytes,
+        .id = pa->id, .source = pa->source, .url = pa->url, .title = pa->title,
+        .author = pa->author, .given_date = pa->given_date, .published = pa->published,
+        .fetched = pa->raw->fetched, .event_date = pa->event_date, .lang = pa->lang,
+        .text = pa->text, .text_len = pa->len, .meta_json = pa->clean_meta,
+        .extra_json = pa->raw->extra_json, .origin = pa->raw->file,
+        .repaired_bytes = pa->raw->repaired_bytes, .first_seen = pa->first_seen,
+        .own_event = cr->event.value, .own_conf = cr->event.confidence, .date_weak = is_weak(pa),
     };
-    rc = store_article_put(db->st, &sa, &pa.outcome, &pa.rowid, &pa.version);
-    if (rc != 0) goto out;
-    *kind = pa.outcome == STORE_PUT_NEW ? ACCORD_EVENT_NEW
-            : pa.outcome == STORE_PUT_SAME ? ACCORD_EVENT_SAME
-                                           : ACCORD_EVENT_VERSION;
-    if (pa.outcome == STORE_PUT_SAME) goto out;
+    rc = store_article_put(db->st, &sa, &pa->outcome, &pa->rowid, &pa->version);
+    if (rc != 0) return rc;
+    *kind = pa->outcome == STORE_PUT_NEW ? ACCORD_EVENT_NEW
+            : pa->outcome == STORE_PUT_SAME ? ACCORD_EVENT_SAME
+                                            : ACCORD_EVENT_VERSION;
+    if (pa->outcome == STORE_PUT_SAME) return 0;
 
     /* clean: the article counts towards its outlet's learned boilerplate. */
-    rc = clean_store_observe(db->st, raw->source, &cr, &a);
-    if (rc != 0) goto out;
-
-    if (text_analyze(&a, pa.text, pa.len, &pa.doc) != 0) {
-        rc = acc_error(ACCORD_ENOMEM, "out of memory analysing the text");
-        goto out;
-    }
-
-    /* Stages after the store, in order: dedup, extract, cluster. */
+    rc = clean_store_observe(db->st, pa->source, cr, pa->a);
+    if (rc != 0) return rc;
 
     /* dedup: copy pairs and shared passages with the articles stored so far. */
-    rc = dedup_store_article(db->st, pa.rowid, pa.text, pa.len, &pa.doc);
-    if (rc != 0) goto out;
+    rc = dedup_apply(db->dedup_state, db->st, pa->rowid, &pa->dd, &pa->copies);
+    if (rc != 0) return rc;
 
-    /* extract: entities, quotes, quantities, time expressions. Relative
-     * dates resolve against the publication date, else the event date. */
-    {
-        const char *ref = pa.published ? pa.published : pa.event_date ? pa.event_date : pa.given_date;
-        rc = extract_store_article(db->st, pa.rowid, &a, &pa.doc, ref);
-        if (rc != 0) goto out;
-    }
+    /* extract: the rows of what prepare found. */
+    rc = extract_store_result(db->st, pa->rowid, &pa->ex);
+    if (rc != 0) return rc;
 
     /* cluster: the article joins its story or starts one. */
-    rc = cluster_article(db, &pa, 0);
-    if (rc != 0) goto out;
+    rc = cluster_article(db, pa, pa->copies.copy_of);
+    if (rc != 0) return rc;
 
     /* clean, again: the story's weakly dated articles, dated with its others. */
-    rc = refine_story_dates(db, pa.rowid);
-    if (rc != 0) goto out;
+    return refine_story_dates(db, pa);
+}
 
-out:
-    free(clean_meta);
-    buf_free(&nfc);
-    arena_free(&a);
-    return rc;
+int pipeline_flush(accord *db)
+{
+    return dedup_flush(db->dedup_state, db->st);
 }

@@ -1,14 +1,27 @@
-/* pipeline.h - one article through every stage, and the engine object.
+/* pipeline.h - the stages for a batch of articles, and the engine object.
  *
- * struct accord is the open engine: the store plus whatever state a stage
- * keeps between articles. pipeline_ingest() runs the stages in order for
- * one raw article inside a savepoint of the caller's transaction, so an
- * article is stored whole or not at all. Each stage adds its call in
- * pipeline.c at the place marked for it and never calls a later stage. */
+ * An article travels through the stages as one record (pipeline_article).
+ * The work is split in two phases (docs/ARCHITECTURE.md):
+ *
+ *   prepare  runs on a pool of worker threads, one article at a time, with
+ *            no store access and no shared mutable state: clean, text
+ *            analysis, extraction. Its inputs are the raw article, its
+ *            reference date and read-only views of stage state that do not
+ *            change while the phase runs.
+ *   apply    runs on one thread, in input order, inside the batch's one
+ *            transaction: the article row, then each stage's apply step
+ *            (learned boilerplate, copies, extraction rows, the story).
+ *
+ * Everything an article's result depends on is the article itself, its
+ * reference date and the articles stored before it, so the number of
+ * threads and where batches end change nothing. */
 #ifndef ACCORD_PIPELINE_H
 #define ACCORD_PIPELINE_H
 
 #include "accord.h"
+#include "clean/clean.h"
+#include "dedup/dedup.h"
+#include "extract/extract.h"
 #include "ingest/ingest.h"
 #include "store/store.h"
 #include "text/text.h"
@@ -17,7 +30,7 @@
 struct accord {
     store *st;
     bool readonly;
-    text_stemmer *stemmer;
+    text_stemmer *stemmer; /* the writer thread's */
     /* State a stage keeps between articles (owned by that stage). */
     void *dedup_state;
     void *clean_state;
@@ -25,29 +38,71 @@ struct accord {
     void *cluster_state;
 };
 
-/* What the stages after the store see of an article. */
+/* One article on its way through the stages. */
 typedef struct pipeline_article {
     const raw_article *raw;
-    arena *a;               /* per-article memory, freed after the article */
+    arena *a; /* the article's memory, freed after apply */
     const char *id;
-    int64_t rowid;          /* articles.rowid */
+    /* The date every relative or yearless date of the article resolves
+     * against: published (given, or found by clean in the page's own
+     * metadata), else given, else fetched, else the time of first ingest. */
+    const char *ref_date;
+    const char *first_seen; /* when this id was first ingested */
+    /* prepare: clean and text */
+    int status;          /* 0, or the ACCORD_E* code that refused the article */
+    char error[512];     /* why, when status != 0 */
+    const void *clean;   /* the clean stage's result (clean_result *) */
+    char *clean_meta;    /* its JSON for articles.meta (malloc'd) */
+    clean_learned learned;    /* the outlet's learned boilerplate, as prepare saw it */
+    dedup_config dedup_config; /* the copy index's settings */
+    uint64_t learned_version; /* and its version */
+    const char *text;    /* the stored NFC text: paragraphs separated by "\n" */
+    size_t len;
+    text_doc doc;        /* paragraphs, sentences, tokens of text */
+    const char *title, *source, *url, *lang, *author;
+    const char *given_date, *published, *event_date;
+    double event_confidence; /* of an inferred event date; 1 for a stated one */
+    /* prepare: the copy index's view of the text */
+    dedup_prepared dd;
+    /* prepare: extract */
+    extract_result ex;
+    /* apply */
+    int64_t rowid; /* articles.rowid */
     int version;
     store_put_outcome outcome;
-    const char *text;       /* the stored NFC text: paragraphs separated by "\n" */
-    size_t len;
-    text_doc doc;           /* paragraphs, sentences, tokens of text */
-    const char *title, *source, *url, *lang;
-    const char *given_date, *published, *event_date;
-    const void *clean;      /* the clean stage's result (clean_result *), or NULL */
+    dedup_match copies; /* what dedup found: the original of a copy, if any */
 } pipeline_article;
 
-/* Runs every stage for one article. *kind gets NEW, SAME or VERSION.
- * Returns 0, ACCORD_EINPUT (the article was refused; message set), or a
- * store failure. The caller holds the transaction. */
-int pipeline_ingest(accord *db, const raw_article *raw, accord_event_kind *kind);
+/* A worker's own tools (libstemmer objects are not thread-safe). */
+typedef struct pipeline_worker {
+    text_stemmer *stemmer;
+    void *pool; /* the pool the worker belongs to, if any */
+} pipeline_worker;
 
-/* Called once after accord_open and before accord_close, for stage state. */
+/* Phase 1 for one article: everything that needs no store. Thread-safe
+ * between different articles. Sets pa->status on bad input. */
+void pipeline_prepare(accord *db, pipeline_worker *w, pipeline_article *pa);
+
+/* Views of stage state that prepare reads; taken by the writer before a
+ * prepare phase (no writer runs while workers read them). */
+int pipeline_views(accord *db, pipeline_article *const *pa, size_t n);
+
+/* Phase 2 for one prepared article, in input order, inside the caller's
+ * transaction. *kind gets NEW, SAME or VERSION. Returns 0 or a store
+ * failure (bad input never reaches apply). */
+int pipeline_apply(accord *db, pipeline_worker *w, pipeline_article *pa, accord_event_kind *kind);
+
+/* Writes what the stages hold back, just before the batch's COMMIT. */
+int pipeline_flush(accord *db);
+
+/* Called once after accord_open and before accord_close, for stage state;
+ * pipeline_reset drops in-memory stage state after a failed batch so that
+ * it is read again from the store. */
 int pipeline_open(accord *db);
 void pipeline_close(accord *db);
+int pipeline_reset(accord *db);
+/* Reads the state that only ingest needs (the copy index, ...), once,
+ * before the first batch; 0 or the store's failure. */
+int pipeline_ingest_state(accord *db);
 
 #endif

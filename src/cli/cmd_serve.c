@@ -9,7 +9,7 @@
 
 const char usage_serve[] =
     "usage: accord serve [--port N] [--bind ADDR] [--token T] [--web DIR] [--threads N]\n"
-    "                    [--max-body BYTES] [--timeout SECONDS] [--log]\n\n"
+    "                    [--max-body BYTES] [--timeout SECONDS] [--max-connections N] [--log]\n\n"
     "Serves the store over HTTP: the web UI at /, the JSON API under /api/\n"
     "(docs/API.md), /healthz and /metrics (Prometheus). Stops on Ctrl-C.\n\n"
     "  --port N        port to listen on (default 8080; 0 picks a free one)\n"
@@ -19,7 +19,12 @@ const char usage_serve[] =
     "  --web DIR       serve the UI from DIR instead of the copy built in\n"
     "  --threads N     worker threads (default: one per CPU, at least 4)\n"
     "  --max-body B    largest request body in bytes (default 33554432)\n"
-    "  --timeout S     seconds an idle connection is kept (default 30)\n"
+    "  --timeout S     seconds an idle connection is kept (default 30); the request\n"
+    "                  headers must come within 10 seconds, with no more than 5\n"
+    "                  seconds of silence\n"
+    "  --max-connections N  open connections in all (default 1024); one address\n"
+    "                  may hold N/16 (at least 4), and the last N/8 are kept for\n"
+    "                  addresses that hold fewer than 4\n"
     "  --log           one line per request on standard error\n\n"
     "The first line on standard output is the address, e.g.\n"
     "  accord: serving accord.db at http://127.0.0.1:8080/\n";
@@ -42,6 +47,7 @@ int cmd_serve(cli *c, int argc, char **argv)
                                              {"threads", required_argument, NULL, 'T'},
                                              {"max-body", required_argument, NULL, 'M'},
                                              {"timeout", required_argument, NULL, 'O'},
+                                             {"max-connections", required_argument, NULL, 'C'},
                                              {"log", no_argument, NULL, 'l'},
                                              {0}};
     serve_opts o = {0};
@@ -70,6 +76,11 @@ int cmd_serve(cli *c, int argc, char **argv)
         case 'O':
             if (!parse_num(optarg, 1, 3600, &v)) return cli_usage_error(c, "--timeout wants 1-3600, not '%s'", optarg);
             o.timeout = (int)v;
+            break;
+        case 'C':
+            if (!parse_num(optarg, 16, 65536, &v))
+                return cli_usage_error(c, "--max-connections wants 16-65536, not '%s'", optarg);
+            o.max_connections = (int)v;
             break;
         case 'l': o.access_log = true; break;
         default: break;

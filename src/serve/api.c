@@ -6,8 +6,13 @@
  * Arguments are checked before the store is touched: numbers must be
  * numbers in range, dates must be dates, and a bad one is a 400 naming
  * the argument. Library errors map to statuses in reply_accord_error()
- * (not found 404, bad input 400, the rest 500). */
+ * (not found 404, bad input 400, the rest 500).
+ *
+ * A POST follows one rule whatever its form: a bad article (a bad line
+ * of JSON lines, a bad element of a JSON array) is skipped and reported
+ * with its line or index; the others are stored. */
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -182,6 +187,7 @@ void api_get(request *rq, const char *path, reply *r)
 
 typedef struct ingest_log {
     json_t *articles, *errors, *warnings;
+    bool by_index; /* the body was JSON: events name the element, not the line */
 } ingest_log;
 
 static const char *event_status(accord_event_kind k)
@@ -204,7 +210,10 @@ static void on_event(void *ud, const accord_event *ev)
     if (!list || json_array_size(list) >= MAX_EVENTS) return;
     json_t *o = json_object();
     if (!o) return;
-    if (ev->line) json_object_set_new(o, "line", json_integer((json_int_t)ev->line));
+    /* A JSON body went to the ingest stage as one line per element, so
+     * line N is element N-1. */
+    if (ev->line) json_object_set_new(o, log->by_index ? "index" : "line",
+                                      json_integer((json_int_t)ev->line - (log->by_index ? 1 : 0)));
     if (ev->id) json_object_set_new(o, "id", json_string(ev->id));
     if (list == log->articles) json_object_set_new(o, "status", json_string(event_status(ev->kind)));
     else if (ev->message) json_object_set_new(o, "message", json_string(ev->message));
@@ -212,9 +221,13 @@ static void on_event(void *ud, const accord_event *ev)
 }
 
 /* A JSON body (one article object, or an array of them) becomes JSON
- * lines, the form the ingest stage reads; a JSON-lines body is taken as
- * it is. False with r set when the body is not what it claims. */
-static bool body_as_jsonl(request *rq, reply *r, buf *out)
+ * lines, the form the ingest stage reads, element i on line i+1; a
+ * JSON-lines body is taken as it is. An element that is not an object is
+ * what a bad line is in JSON lines: it is skipped (an empty line keeps
+ * the numbering) and reported in log->errors with its index, and the
+ * others go on. False with r set when the body as a whole is not what it
+ * claims. */
+static bool body_as_jsonl(request *rq, reply *r, buf *out, ingest_log *log, uint64_t *skipped)
 {
     const char *type = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
     const char *data = buf_cstr(&rq->body);
@@ -231,6 +244,7 @@ static bool body_as_jsonl(request *rq, reply *r, buf *out)
         buf_append(out, data, len);
         return true;
     }
+    log->by_index = true;
     json_error_t err;
     json_t *v = json_loadb(data, len, 0, &err);
     if (!v) {
@@ -247,9 +261,16 @@ static bool body_as_jsonl(request *rq, reply *r, buf *out)
     for (size_t i = 0; i < n; i++) {
         json_t *a = one ? one : json_array_get(v, i);
         if (!json_is_object(a)) {
-            json_decref(v);
-            reply_error(r, 400, "element %zu of the array is not an object", i);
-            return false;
+            static const char *const kinds[] = {"an object", "an array", "a string", "a number",
+                                                "a number", "true", "false", "null"};
+            char msg[96];
+            snprintf(msg, sizeof msg, "element %zu is %s, not an article object", i,
+                     kinds[json_typeof(a) <= JSON_NULL ? json_typeof(a) : JSON_NULL]);
+            if (json_array_size(log->errors) < MAX_EVENTS)
+                json_array_append_new(log->errors, json_pack("{s:I, s:s}", "index", (json_int_t)i, "message", msg));
+            (*skipped)++;
+            buf_putc(out, '\n');
+            continue;
         }
         char *line = json_dumps(a, JSON_COMPACT);
         if (!line) {
@@ -265,6 +286,27 @@ static bool body_as_jsonl(request *rq, reply *r, buf *out)
     return true;
 }
 
+static int by_index(const void *a, const void *b)
+{
+    json_int_t x = json_integer_value(json_object_get(*(json_t *const *)a, "index"));
+    json_int_t y = json_integer_value(json_object_get(*(json_t *const *)b, "index"));
+    return (x > y) - (x < y);
+}
+
+/* The errors of a JSON body in the order of its elements: the skipped
+ * elements were listed before the ingest stage reported the others. */
+static void sort_by_index(json_t *list)
+{
+    size_t n = json_array_size(list);
+    json_t **v = n > 1 ? malloc(n * sizeof *v) : NULL;
+    if (!v) return;
+    for (size_t i = 0; i < n; i++) v[i] = json_incref(json_array_get(list, i));
+    qsort(v, n, sizeof *v, by_index); /* indexes are distinct: the order is total */
+    json_array_clear(list);
+    for (size_t i = 0; i < n; i++) json_array_append_new(list, v[i]);
+    free(v);
+}
+
 void api_ingest(request *rq, reply *r)
 {
     serve *s = rq->srv;
@@ -274,16 +316,17 @@ void api_ingest(request *rq, reply *r)
         return;
     }
     buf lines = BUF_INIT;
-    if (!body_as_jsonl(rq, r, &lines)) {
+    ingest_log log = {json_array(), json_array(), json_array(), false};
+    uint64_t skipped = 0;
+    if (!log.articles || !log.errors || !log.warnings || !body_as_jsonl(rq, r, &lines, &log, &skipped) ||
+        buf_failed(&lines)) {
+        if (!r->status) reply_error(r, 503, "out of memory");
         buf_free(&lines);
+        json_decref(log.articles);
+        json_decref(log.errors);
+        json_decref(log.warnings);
         return;
     }
-    if (buf_failed(&lines)) {
-        buf_free(&lines);
-        reply_error(r, 503, "out of memory");
-        return;
-    }
-    ingest_log log = {json_array(), json_array(), json_array()};
     accord_ingest_opts opts = {.format = "jsonl", .on_event = on_event, .ud = &log};
     accord_ingest_stats st = {0};
     double t0 = acc_now();
@@ -293,6 +336,8 @@ void api_ingest(request *rq, reply *r)
     snprintf(msg, sizeof msg, "%s", accord_error_last());
     pthread_mutex_unlock(&s->write_lock);
     double took = acc_now() - t0;
+    st.errors += skipped;
+    if (skipped) sort_by_index(log.errors);
     if (st.articles_new || st.articles_versioned) serve_store_changed(s);
     metrics_ingest(&s->m, &st, rq->body.len, took);
     buf_free(&lines);

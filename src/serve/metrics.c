@@ -125,7 +125,7 @@ static void store_gauges(buf *b, accord *db)
         if (counts[i].n >= 0) buf_printf(b, "accord_store_count{kind=\"%s\"} %lld\n", counts[i].kind, counts[i].n);
 }
 
-char *metrics_render(metrics *m, accord *db, serve_cache *cache)
+char *metrics_render(metrics *m, accord *db, serve_cache *cache, conn_limits *limits)
 {
     buf b = BUF_INIT;
     metrics_counts snap;
@@ -198,6 +198,17 @@ char *metrics_render(metrics *m, accord *db, serve_cache *cache)
                    "# HELP accord_cache_entries Documents held in the cache.\n# TYPE accord_cache_entries gauge\n"
                    "accord_cache_entries %zu\n",
                (unsigned long long)hits, (unsigned long long)misses, bytes, entries);
+    uint64_t refused[LIMITS_REASONS];
+    unsigned open = limits_stats(limits, refused);
+    buf_printf(&b, "# HELP accord_connections Connections open now.\n# TYPE accord_connections gauge\n"
+                   "accord_connections %u\n"
+                   "# HELP accord_connections_refused_total Connections closed at once by the limits.\n"
+                   "# TYPE accord_connections_refused_total counter\n"
+                   "accord_connections_refused_total{reason=\"full\"} %llu\n"
+                   "accord_connections_refused_total{reason=\"address\"} %llu\n"
+                   "accord_connections_refused_total{reason=\"reserve\"} %llu\n",
+               open, (unsigned long long)refused[LIMITS_FULL], (unsigned long long)refused[LIMITS_ADDRESS],
+               (unsigned long long)refused[LIMITS_RESERVE]);
     store_gauges(&b, db);
     if (buf_failed(&b)) {
         buf_free(&b);

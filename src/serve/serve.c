@@ -8,6 +8,21 @@
  * without being buffered. The last call dispatches: /api/ to api.c,
  * /healthz and /metrics here, anything else to the embedded web UI.
  *
+ * Before any of that, the address is checked as the client sent it
+ * (uri_seen sees it before libmicrohttpd decodes it): over 4096 bytes with
+ * its query is a 414, a %00 (which would cut the decoded path short) and
+ * a path or argument that is not UTF-8 are 400s. Error messages may echo
+ * the client's text, so error_json() replaces what is not UTF-8: every
+ * error is a JSON document.
+ *
+ * Connections are admitted by limits.c (per address, a reserve for
+ * addresses holding few) and get HEADER_TIMEOUT seconds of silence until
+ * their headers are in; then --timeout. libmicrohttpd's timeouts count
+ * silence only, so a client that sends a byte every few seconds would
+ * never be cut: a sweeper thread shuts down a connection whose headers
+ * are not in HEADER_DEADLINE seconds after it began to wait for them
+ * (libmicrohttpd sees the connection end, and closes it as its own).
+ *
  * The reply is built in a `reply` and queued in one place (send_reply),
  * which also adds the security headers and counts the request in the
  * metrics by endpoint, status and latency. */
@@ -20,13 +35,81 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "serve/serve_int.h"
 #include "util/util.h"
 
-enum { CACHE_BYTES = 64 << 20, DEFAULT_MAX_BODY = 32 << 20, DEFAULT_TIMEOUT = 30, MAX_URL = 4096, WEB_FILE_MAX = 8 << 20 };
+enum {
+    CACHE_BYTES = 64 << 20,
+    DEFAULT_MAX_BODY = 32 << 20,
+    DEFAULT_TIMEOUT = 30,
+    DEFAULT_MAX_CONNECTIONS = 1024,
+    HEADER_TIMEOUT = 5,   /* seconds of silence allowed until the request headers are in */
+    HEADER_DEADLINE = 10, /* seconds in all to send the request line and headers */
+    MAX_URL = 4096,
+    WEB_FILE_MAX = 8 << 20
+};
+
+/* ---- Text from the client ------------------------------------------------------- */
+
+/* The length of the well-formed UTF-8 character at s (n bytes left), or 0
+ * when the bytes there are not one (RFC 3629: no overlong forms, no
+ * surrogates, nothing past U+10FFFF). */
+static size_t utf8_char_len(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    if (c < 0x80) return 1;
+    size_t len;
+    unsigned lo = 0x80, hi = 0xBF; /* the range of the second byte */
+    if (c >= 0xC2 && c <= 0xDF) len = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        if (c == 0xE0) lo = 0xA0;      /* overlong */
+        else if (c == 0xED) hi = 0x9F; /* surrogates */
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        if (c == 0xF0) lo = 0x90;      /* overlong */
+        else if (c == 0xF4) hi = 0x8F; /* past U+10FFFF */
+    } else
+        return 0;
+    if (n < len || s[1] < lo || s[1] > hi) return 0;
+    for (size_t i = 2; i < len; i++)
+        if (s[i] < 0x80 || s[i] > 0xBF) return 0;
+    return len;
+}
+
+bool serve_utf8_valid(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        size_t k = utf8_char_len(p + i, n - i);
+        if (!k) return false;
+        i += k;
+    }
+    return true;
+}
+
+size_t serve_utf8_scrub(char *out, size_t cap, const char *in)
+{
+    const unsigned char *p = (const unsigned char *)in;
+    size_t n = strlen(in), o = 0;
+    for (size_t i = 0; i < n;) {
+        size_t k = utf8_char_len(p + i, n - i);
+        const char *piece = k ? in + i : "\xEF\xBF\xBD"; /* U+FFFD for a bad byte */
+        size_t plen = k ? k : 3;
+        if (o + plen >= cap) break;
+        memcpy(out + o, piece, plen);
+        o += plen;
+        i += k ? k : 1;
+    }
+    out[o] = 0;
+    return o;
+}
+
 
 /* ---- Replies ------------------------------------------------------------------ */
 
@@ -39,9 +122,13 @@ void reply_json(reply *r, int status, char *json)
     r->type = "application/json; charset=utf-8";
 }
 
+/* The message may echo what the client sent: bytes that are not UTF-8
+ * become U+FFFD, so that the error is always a JSON document. */
 static char *error_json(int status, const char *message)
 {
-    json_t *o = json_pack("{s:{s:i, s:s}}", "error", "status", status, "message", message);
+    char clean[1536];
+    serve_utf8_scrub(clean, sizeof clean, message);
+    json_t *o = json_pack("{s:{s:i, s:s}}", "error", "status", status, "message", clean);
     char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
     json_decref(o);
     return s;
@@ -257,7 +344,7 @@ static void serve_metrics(request *rq, reply *r)
     reply scratch = {0};
     accord *db = serve_reader(rq, &scratch);
     if (scratch.body && !scratch.body_static) free(scratch.body);
-    char *text = metrics_render(&rq->srv->m, db, rq->srv->cache);
+    char *text = metrics_render(&rq->srv->m, db, rq->srv->cache, rq->srv->limits);
     if (!text) {
         reply_error(r, 503, "out of memory");
         return;
@@ -344,15 +431,55 @@ static bool admit_post(request *rq, reply *r)
     return true;
 }
 
+/* The first argument whose name or value is not UTF-8. */
+typedef struct bad_arg {
+    const char *key, *value;
+} bad_arg;
+
+static enum MHD_Result find_bad_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    bad_arg *b = cls;
+    if ((key && !serve_utf8_valid(key, strlen(key))) || (value && !serve_utf8_valid(value, strlen(value)))) {
+        b->key = key ? key : "";
+        b->value = value ? value : "";
+        return MHD_NO;
+    }
+    return MHD_YES;
+}
+
+/* Checks of the address before it is routed: its length (path and query
+ * together), no NUL byte (which would cut it short), and UTF-8 in the
+ * path and in every argument. False with r set otherwise. */
+static bool address_ok(request *rq, reply *r)
+{
+    size_t len = rq->uri_len ? rq->uri_len : strlen(rq->url);
+    if (len > MAX_URL) {
+        reply_error(r, 414, "the address (path and query) is %zu bytes, over the limit of %d", len, MAX_URL);
+        return false;
+    }
+    if (rq->uri_nul) {
+        reply_error(r, 400, "the address holds a NUL byte (%%00)");
+        return false;
+    }
+    if (!serve_utf8_valid(rq->url, strlen(rq->url))) {
+        reply_error(r, 400, "the path is not UTF-8: '%.200s'", rq->url);
+        return false;
+    }
+    bad_arg b = {0};
+    MHD_get_connection_values(rq->conn, MHD_GET_ARGUMENT_KIND, find_bad_arg, &b);
+    if (b.key) {
+        reply_error(r, 400, "the argument '%.64s' is not UTF-8: '%.200s'", b.key, b.value);
+        return false;
+    }
+    return true;
+}
+
 static void dispatch(request *rq, reply *r)
 {
     const char *url = rq->url;
     bool is_get = !strcmp(rq->method, "GET") || !strcmp(rq->method, "HEAD");
     bool is_post = !strcmp(rq->method, "POST");
-    if (strlen(url) > MAX_URL) {
-        reply_error(r, 414, "the address is longer than %d bytes", MAX_URL);
-        return;
-    }
+    if (!address_ok(rq, r)) return;
     if (!strncmp(url, "/api/", 5) || !strcmp(url, "/api")) {
         bool allows_post = false;
         rq->ep = api_endpoint(url, &allows_post);
@@ -381,29 +508,50 @@ static void dispatch(request *rq, reply *r)
     else serve_static(rq, url, r);
 }
 
+/* ---- The header deadline ------------------------------------------------------------ */
+
+/* The connection waits for request headers (from its start, and again
+ * after each answer on a kept-alive connection), or has them. */
+static void watch_waiting(serve *s, struct MHD_Connection *conn, bool waiting)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    conn_watch *w = ci ? ci->socket_context : NULL;
+    if (!w) return;
+    pthread_mutex_lock(&s->watch_lock);
+    w->waiting_since = waiting ? acc_now() : 0;
+    pthread_mutex_unlock(&s->watch_lock);
+}
+
 static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, const char *url,
                                       const char *method, const char *version, const char *upload_data,
                                       size_t *upload_data_size, void **con_cls)
 {
     serve *s = cls;
     request *rq = *con_cls;
-    if (!rq) {
+    if (!rq) { /* the address was not seen by uri_seen() (out of memory) */
         rq = calloc(1, sizeof *rq);
         if (!rq) return MHD_NO;
         rq->srv = s;
         rq->conn = conn;
+        rq->started = acc_now();
+        *con_cls = rq;
+    }
+    if (!rq->seen) {
+        rq->seen = true;
         rq->method = method;
         rq->url = url;
-        rq->started = acc_now();
         rq->ep = EP_OTHER;
-        *con_cls = rq;
+        /* The headers are in: from now on the connection may idle as long
+         * as --timeout allows (a body can be slow to come). */
+        MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT, (unsigned)s->o.timeout);
+        watch_waiting(s, conn, false);
         if (!strcmp(method, "POST") && !strncmp(url, "/api/", 5)) {
             bool allows_post = false;
             rq->ep = api_endpoint(url, &allows_post);
             if (allows_post) {
                 rq->ep = EP_INGEST;
                 reply r = {0};
-                if (!admit_post(rq, &r)) return send_reply(rq, &r);
+                if (!address_ok(rq, &r) || !admit_post(rq, &r)) return send_reply(rq, &r);
             }
         }
         return MHD_YES;
@@ -439,10 +587,99 @@ static void request_completed(void *cls, struct MHD_Connection *conn, void **con
                               enum MHD_RequestTerminationCode toe)
 {
     request *rq = *con_cls;
+    /* A kept-alive connection now waits for the next request's headers:
+     * the short timeout again. */
+    if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK) {
+        MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT, (unsigned)HEADER_TIMEOUT);
+        watch_waiting(cls, conn, true);
+    }
     if (!rq) return;
     buf_free(&rq->body);
     free(rq);
     *con_cls = NULL;
+}
+
+/* Cuts the connections that take too long to send their headers. */
+static void *sweeper_main(void *arg)
+{
+    serve *s = arg;
+    pthread_mutex_lock(&s->watch_lock);
+    while (!s->stopping) {
+        struct timespec until;
+        clock_gettime(CLOCK_MONOTONIC, &until);
+        until.tv_sec += 1;
+        pthread_cond_timedwait(&s->watch_wake, &s->watch_lock, &until);
+        double now = acc_now();
+        for (conn_watch *w = s->watched; w; w = w->next) {
+            if (w->cut || w->waiting_since == 0 || now - w->waiting_since < HEADER_DEADLINE) continue;
+            shutdown(w->fd, SHUT_RDWR);
+            w->cut = true;
+        }
+    }
+    pthread_mutex_unlock(&s->watch_lock);
+    return NULL;
+}
+
+/* Called with the address as the client sent it, before libmicrohttpd
+ * decodes it: its length (with the query) and a %00 are only visible
+ * here. The request made here is the handler's *con_cls. */
+static void *uri_seen(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    request *rq = calloc(1, sizeof *rq);
+    if (!rq) return NULL;
+    rq->srv = cls;
+    rq->conn = conn;
+    rq->started = acc_now();
+    rq->uri_len = strlen(uri);
+    for (const char *p = strchr(uri, '%'); p; p = strchr(p + 1, '%'))
+        if (p[1] == '0' && p[2] == '0') rq->uri_nul = true;
+    return rq;
+}
+
+static enum MHD_Result accept_policy(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+    serve *s = cls;
+    return limits_admit(s->limits, addr) ? MHD_YES : MHD_NO;
+}
+
+/* Counts connections by address, and gives a new one HEADER_TIMEOUT
+ * seconds of silence at most until its request headers are in. */
+static void connection_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
+                              enum MHD_ConnectionNotificationCode code)
+{
+    serve *s = cls;
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *addr = ci ? ci->client_addr : NULL;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        limits_opened(s->limits, addr);
+        MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT, (unsigned)HEADER_TIMEOUT);
+        const union MHD_ConnectionInfo *fi = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        conn_watch *w = fi ? calloc(1, sizeof *w) : NULL;
+        if (w) { /* without one (out of memory) the connection has only the timeouts */
+            w->fd = fi->connect_fd;
+            w->waiting_since = acc_now();
+            pthread_mutex_lock(&s->watch_lock);
+            w->next = s->watched;
+            if (w->next) w->next->prev = w;
+            s->watched = w;
+            pthread_mutex_unlock(&s->watch_lock);
+        }
+        *socket_context = w;
+    } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+        limits_closed(s->limits, addr);
+        /* Unlinked before libmicrohttpd closes the socket: the sweeper never
+         * shuts down a number the system has given to another connection. */
+        conn_watch *w = *socket_context;
+        if (w) {
+            pthread_mutex_lock(&s->watch_lock);
+            if (w->prev) w->prev->next = w->next;
+            else s->watched = w->next;
+            if (w->next) w->next->prev = w->prev;
+            pthread_mutex_unlock(&s->watch_lock);
+            free(w);
+            *socket_context = NULL;
+        }
+    }
 }
 
 /* ---- Start and stop ------------------------------------------------------------------------ */
@@ -478,6 +715,13 @@ static int parse_bind(const char *bind, int port, struct sockaddr_storage *ss, s
 void serve_stop(serve *s)
 {
     if (!s) return;
+    if (s->sweeper_started) {
+        pthread_mutex_lock(&s->watch_lock);
+        s->stopping = true;
+        pthread_cond_signal(&s->watch_wake);
+        pthread_mutex_unlock(&s->watch_lock);
+        pthread_join(s->sweeper, NULL);
+    }
     if (s->daemon) MHD_stop_daemon(s->daemon);
     for (size_t i = 0; i < s->n_readers; i++) accord_close(s->readers[i]);
     free(s->readers);
@@ -488,8 +732,11 @@ void serve_stop(serve *s)
     coverage_free(s->coverage);
     pthread_mutex_destroy(&s->write_lock);
     pthread_mutex_destroy(&s->readers_lock);
+    pthread_mutex_destroy(&s->watch_lock);
+    pthread_cond_destroy(&s->watch_wake);
     metrics_destroy(&s->m);
     cache_free(s->cache);
+    limits_free(s->limits);
     free(s->token);
     free(s->web_dir);
     free(s->db_path);
@@ -508,6 +755,12 @@ int serve_start(const serve_opts *opts, serve **out)
     pthread_mutex_init(&s->readers_lock, NULL);
     pthread_mutex_init(&s->checker_lock, NULL);
     pthread_mutex_init(&s->coverage_lock, NULL);
+    pthread_mutex_init(&s->watch_lock, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&s->watch_wake, &ca);
+    pthread_condattr_destroy(&ca);
     s->checker_version = -1;
     metrics_init(&s->m);
     s->cache = cache_new(CACHE_BYTES);
@@ -515,6 +768,12 @@ int serve_start(const serve_opts *opts, serve **out)
     if (!s->o.bind || !*s->o.bind) s->o.bind = "127.0.0.1";
     if (!s->o.max_body) s->o.max_body = DEFAULT_MAX_BODY;
     if (s->o.timeout <= 0) s->o.timeout = DEFAULT_TIMEOUT;
+    if (s->o.max_connections <= 0) s->o.max_connections = DEFAULT_MAX_CONNECTIONS;
+    /* One address may hold a sixteenth of the connections (at least 4,
+     * what a browser opens); the last eighth is kept for addresses that
+     * hold few. */
+    unsigned max_conn = (unsigned)s->o.max_connections;
+    s->limits = limits_new(max_conn, max_conn / 16 > LIMITS_FEW ? max_conn / 16 : LIMITS_FEW, max_conn / 8);
     if (s->o.threads <= 0) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         s->o.threads = n < 4 ? 4 : n > 64 ? 64 : (int)n;
@@ -525,7 +784,7 @@ int serve_start(const serve_opts *opts, serve **out)
     s->o.db_path = s->db_path;
     s->o.token = s->token;
     s->o.web_dir = s->web_dir;
-    if (!s->db_path || !s->cache || !s->coverage || (opts->token && *opts->token && !s->token) ||
+    if (!s->db_path || !s->cache || !s->coverage || !s->limits || (opts->token && *opts->token && !s->token) ||
         (opts->web_dir && !s->web_dir)) {
         serve_stop(s);
         return acc_error(ACCORD_ENOMEM, "out of memory");
@@ -582,19 +841,27 @@ int serve_start(const serve_opts *opts, serve **out)
 
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG;
     if (ss.ss_family == AF_INET6) flags |= MHD_USE_IPv6;
+    /* The limits are limits.c's (accept_policy); libmicrohttpd's own,
+     * which it splits evenly between the worker threads, only backs them. */
     s->daemon = MHD_start_daemon(
-        flags, (uint16_t)s->o.port, NULL, NULL, access_handler, s, MHD_OPTION_SOCK_ADDR,
+        flags, (uint16_t)s->o.port, accept_policy, s, access_handler, s, MHD_OPTION_SOCK_ADDR,
         (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->o.threads,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s->o.timeout, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1024,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)0, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)(128 * 1024), MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)512, MHD_OPTION_NOTIFY_COMPLETED,
-        request_completed, s, MHD_OPTION_END);
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HEADER_TIMEOUT, MHD_OPTION_CONNECTION_LIMIT,
+        max_conn * 2 + (unsigned)s->o.threads, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)0,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024), MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)512,
+        MHD_OPTION_NOTIFY_COMPLETED, request_completed, s, MHD_OPTION_URI_LOG_CALLBACK, uri_seen, s,
+        MHD_OPTION_NOTIFY_CONNECTION, connection_notify, s, MHD_OPTION_END);
     if (!s->daemon) {
         int e = errno;
         serve_stop(s);
         return acc_error(ACCORD_EUSAGE, "cannot listen on %s port %d%s%s", opts->bind ? opts->bind : "127.0.0.1",
                          opts->port, e ? ": " : "", e ? strerror(e) : "");
     }
+    if (pthread_create(&s->sweeper, NULL, sweeper_main, s) != 0) {
+        serve_stop(s);
+        return acc_error(ACCORD_ENOMEM, "cannot start a thread");
+    }
+    s->sweeper_started = true;
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
     s->port = info ? info->port : s->o.port;
     *out = s;

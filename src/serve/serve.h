@@ -14,7 +14,10 @@
  * mutex. Readers are therefore never blocked by ingest.
  *
  * Safety: the server binds 127.0.0.1 unless told otherwise; request bodies
- * are limited (max_body) and idle connections time out; static files come
+ * are limited (max_body) and idle connections time out; a client gets a
+ * few seconds to send its request headers (serve.c), one address may hold only a
+ * share of the connections, and the last connections are kept for
+ * addresses that hold few (limits.c); static files come
  * from a fixed table embedded at build time (or, for development, from a
  * directory whose file names are checked), so no path reaches the file
  * system; ingest needs the token given at start, and without one it is
@@ -34,6 +37,7 @@ typedef struct serve_opts {
     int threads;         /* worker threads; 0: the number of CPUs, at least 4 */
     size_t max_body;     /* largest request body in bytes; 0: 32 MiB */
     int timeout;         /* seconds an idle connection is kept; 0: 30 */
+    int max_connections; /* open connections in all; 0: 1024 (see limits.c) */
     bool access_log;     /* one line per request on stderr */
 } serve_opts;
 

@@ -4,6 +4,7 @@
 #define ACCORD_SERVE_INT_H
 
 #include <microhttpd.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -45,13 +46,14 @@ typedef struct metrics {
 } metrics;
 
 typedef struct serve_cache serve_cache;
+typedef struct conn_limits conn_limits;
 void metrics_init(metrics *m);
 void metrics_destroy(metrics *m);
 void metrics_observe(metrics *m, endpoint ep, int status, double seconds);
 void metrics_ingest(metrics *m, const accord_ingest_stats *st, size_t bytes, double seconds);
 /* The Prometheus text exposition, with the store's gauges read through db
  * (may be NULL). Returns a malloc'd string. */
-char *metrics_render(metrics *m, accord *db, serve_cache *cache);
+char *metrics_render(metrics *m, accord *db, serve_cache *cache, conn_limits *limits);
 
 /* ---- The cache of expensive answers (cache.c) ---------------------------------- */
 
@@ -74,7 +76,48 @@ typedef struct serve_coverage serve_coverage;
 serve_coverage *coverage_new(void);
 void coverage_free(serve_coverage *c);
 
+/* ---- Connection limits (limits.c) -------------------------------------------- */
+
+/* Who may open one more connection: at most max_total in all, at most
+ * per_address from one address (an IPv6 address counts by its /64), and
+ * once fewer than reserve are left, only an address holding fewer than
+ * LIMITS_FEW may open one. A pure counter: the caller says when a
+ * connection opens and closes. Thread-safe. */
+enum { LIMITS_FEW = 4 };
+conn_limits *limits_new(unsigned max_total, unsigned per_address, unsigned reserve);
+void limits_free(conn_limits *l);
+/* True when a connection from addr may open now. */
+bool limits_admit(conn_limits *l, const struct sockaddr *addr);
+void limits_opened(conn_limits *l, const struct sockaddr *addr);
+void limits_closed(conn_limits *l, const struct sockaddr *addr);
+/* Open connections in all, and from addr. */
+unsigned limits_open(conn_limits *l, const struct sockaddr *addr, unsigned *from_addr);
+/* Why a connection was refused: the server was full, its address held
+ * its share, or only the reserve was left. */
+enum { LIMITS_FULL, LIMITS_ADDRESS, LIMITS_RESERVE, LIMITS_REASONS };
+/* Open connections, and the refusals so far by reason. */
+unsigned limits_stats(conn_limits *l, uint64_t refused[LIMITS_REASONS]);
+
+/* ---- Text from the client ------------------------------------------------------ */
+
+/* True when s[0..n) is well-formed UTF-8 (no overlong forms, surrogates
+ * or code points past U+10FFFF). */
+bool serve_utf8_valid(const char *s, size_t n);
+/* Copies the NUL-terminated in to out (cap bytes, cap > 0, always
+ * terminated), each byte that is not part of well-formed UTF-8 replaced
+ * by U+FFFD, cut on a character boundary when out is full. Returns the
+ * length written. */
+size_t serve_utf8_scrub(char *out, size_t cap, const char *in);
+
 /* ---- The server ------------------------------------------------------------- */
+
+/* One open connection, watched for the header deadline (serve.c). */
+typedef struct conn_watch {
+    struct conn_watch *prev, *next;
+    int fd;
+    double waiting_since; /* when it began to wait for request headers; 0: it has them */
+    bool cut;             /* shut down for taking too long */
+} conn_watch;
 
 struct serve {
     serve_opts o;
@@ -97,6 +140,14 @@ struct serve {
     accord *checker;             /* a reader that only watches for changes */
     pthread_mutex_t checker_lock;
     int64_t checker_version;
+    conn_limits *limits;
+    /* Every open connection, and a thread that cuts those whose request
+     * headers take longer than HEADER_DEADLINE in all. */
+    pthread_mutex_t watch_lock;
+    pthread_cond_t watch_wake;
+    conn_watch *watched;
+    pthread_t sweeper;
+    bool sweeper_started, stopping;
 };
 
 /* The store's current generation; read it before building a document to
@@ -123,6 +174,9 @@ typedef struct request {
     serve *srv;
     struct MHD_Connection *conn;
     const char *method, *url;
+    size_t uri_len;   /* the address as sent, path and query */
+    bool uri_nul;     /* it holds %00 */
+    bool seen;        /* the handler has been called for it */
     double started;
     endpoint ep;
     buf body;

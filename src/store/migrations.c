@@ -182,6 +182,21 @@ static const char m006_soft_conf[] =
     "UPDATE story_articles SET soft_conf = CASE WHEN soft_conf = 1 THEN 0.8 ELSE 0.5 END "
     "WHERE soft_day IS NOT NULL;\n";
 
+/* The time an article id was first ingested: the reference date of an
+ * article that carries no date of its own, so it must never change. And
+ * the clean stage's date facts that re-dating reads, as columns: the event
+ * date an article found on its own, its confidence, and whether it is
+ * weakly dated (no publication date, an unsure inferred one). */
+static const char m012_first_seen[] =
+    "ALTER TABLE articles ADD COLUMN first_seen TEXT;\n"
+    "UPDATE articles SET first_seen = ingested_at;\n"
+    "ALTER TABLE articles ADD COLUMN own_event TEXT;\n"
+    "ALTER TABLE articles ADD COLUMN own_conf REAL;\n"
+    "ALTER TABLE articles ADD COLUMN date_weak INTEGER NOT NULL DEFAULT 0;\n"
+    "UPDATE articles SET own_event = json_extract(meta, '$.dates.event.value'), "
+    "own_conf = json_extract(meta, '$.dates.event.confidence'), "
+    "date_weak = coalesce(json_extract(meta, '$.dates.published.source'), 'inferred') LIKE 'inferred%' "
+    "AND coalesce(json_extract(meta, '$.dates.event.confidence'), 0) < 0.6;\n";
 extern const char dedup_migration_8[]; /* src/dedup/dedup_store.c */
 
 const store_migration store_migrations[] = {
@@ -192,5 +207,6 @@ const store_migration store_migrations[] = {
     {5, "cluster: stories, storylines", m005_cluster},
     {6, "cluster: confidence of inferred days", m006_soft_conf},
     {8, "dedup: postings without rowids", dedup_migration_8},
+    {12, "core: first ingest of an article", m012_first_seen},
 };
 const int store_n_migrations = (int)(sizeof store_migrations / sizeof store_migrations[0]);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/arena.h"
 #include "util/util.h"
 
 enum { STMT_CACHE = 256 };
@@ -21,6 +22,7 @@ struct store {
         sqlite3_stmt *stmt;
     } cache[STMT_CACHE];
     int savepoint_depth;
+    int64_t data_version; /* as last seen by store_changed_elsewhere */
 };
 
 static int db_error(store *st, const char *what)
@@ -83,6 +85,8 @@ int store_schema_version(store *st)
     return v;
 }
 
+int store_begin(store *st);
+
 static int migrate(store *st)
 {
     int have = store_schema_version(st);
@@ -94,7 +98,14 @@ static int migrate(store *st)
                          "this accord (%s) knows versions up to %d: upgrade accord",
                          st->path, have, accord_version(), newest);
     if (have == newest) return 0;
-    if (store_exec(st, "BEGIN IMMEDIATE") != 0) return ACCORD_EINTERNAL;
+    if (store_begin(st) != 0) return ACCORD_EINTERNAL;
+    /* Another process may have upgraded the store while this one waited
+     * for the lock: read the version again inside the transaction. */
+    have = store_schema_version(st);
+    if (have < 0 || have > newest) {
+        store_exec(st, "ROLLBACK");
+        return have < 0 ? db_error(st, "reading the schema version") : migrate(st);
+    }
     for (int i = 0; i < store_n_migrations; i++) {
         const store_migration *m = &store_migrations[i];
         if (m->version <= have) continue;
@@ -129,11 +140,14 @@ int store_open(const char *path, bool readonly, store **out)
     }
     sqlite3_busy_timeout(st->db, 10000);
     int rc = 0;
-    if (!readonly) {
+    /* 64 MB of page cache and the file mapped (up to 1 GB): the ingest path
+     * reads the indexes it writes, and the story pages read many rows. */
+    if (store_exec(st, "PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824;") != 0) rc = ACCORD_EINTERNAL;
+    if (rc == 0 && !readonly) {
         rc = store_exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
                             "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;");
         if (rc == 0) rc = migrate(st);
-    } else {
+    } else if (rc == 0) {
         int have = store_schema_version(st);
         int newest = store_migrations[store_n_migrations - 1].version;
         if (have > newest)
@@ -170,10 +184,48 @@ sqlite3 *store_db(store *st)
     return st->db;
 }
 
+/* PRAGMA data_version changes when another connection commits: the sign
+ * that the writer we wait for makes progress. */
+static int64_t data_version(store *st)
+{
+    sqlite3_stmt *s = NULL;
+    int64_t v = -1;
+    if (sqlite3_prepare_v2(st->db, "PRAGMA data_version", -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+        v = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return v;
+}
+
 int store_begin(store *st)
 {
-    return store_exec(st, "BEGIN IMMEDIATE");
+    enum { PATIENCE_S = 60 };
+    int64_t seen = data_version(st);
+    double since = acc_now();
+    for (;;) {
+        /* The busy handler waits up to 10 s for the lock each time. */
+        int rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+        if (rc == SQLITE_OK) return 0;
+        if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED) return db_error(st, "starting a transaction");
+        int64_t now = data_version(st);
+        if (now != seen) {
+            seen = now;
+            since = acc_now();
+        } else if (acc_now() - since > PATIENCE_S) {
+            return acc_error(ACCORD_EINTERNAL,
+                             "%s: another writer has held the database for %d s without committing; "
+                             "try again when it is done",
+                             st->path, PATIENCE_S);
+        }
+    }
 }
+bool store_changed_elsewhere(store *st)
+{
+    int64_t v = data_version(st);
+    bool changed = st->data_version != 0 && v != st->data_version;
+    st->data_version = v;
+    return changed;
+}
+
 int store_commit(store *st)
 {
     return store_exec(st, "COMMIT");
@@ -217,6 +269,28 @@ static void bind_article(sqlite3_stmt *s, const store_article *a, const char *ha
     bind_text(s, 15, a->origin);
     sqlite3_bind_int64(s, 16, (sqlite3_int64)a->repaired_bytes);
     bind_text(s, 17, now);
+    bind_text(s, 19, a->first_seen ? a->first_seen : now);
+    bind_text(s, 20, a->own_event);
+    sqlite3_bind_double(s, 21, a->own_conf);
+    sqlite3_bind_int(s, 22, a->date_weak);
+}
+
+int store_article_first_seen(store *st, const char *id, struct arena *a, const char **out)
+{
+    *out = NULL;
+    sqlite3_stmt *s = store_prepare(st, "SELECT first_seen FROM articles WHERE id = ?");
+    if (!s) return ACCORD_EINTERNAL;
+    bind_text(s, 1, id);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW && sqlite3_column_text(s, 0)) {
+        *out = arena_strdup(a, (const char *)sqlite3_column_text(s, 0));
+        if (!*out) rc = acc_error(ACCORD_ENOMEM, "out of memory");
+        else rc = 0;
+    } else {
+        rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_error(st, "looking up an article");
+    }
+    sqlite3_reset(s);
+    return rc;
 }
 
 int64_t store_article_rowid(store *st, const char *id)
@@ -266,7 +340,8 @@ int store_article_put(store *st, const store_article *a, store_put_outcome *outc
                 "given_date = coalesce(?6, given_date), published = coalesce(?7, published), "
                 "fetched = coalesce(?8, fetched), event_date = ?9, lang = ?10, text = ?11, "
                 "text_hash = ?12, meta = ?13, extra = coalesce(?14, extra), origin = ?15, "
-                "repaired_bytes = ?16, ingested_at = ?17 WHERE rowid = ?18");
+                "repaired_bytes = ?16, ingested_at = ?17, own_event = ?20, own_conf = ?21, date_weak = ?22 "
+                "WHERE rowid = ?18");
         if (!u) return ACCORD_EINTERNAL;
         bind_article(u, a, hash, now);
         sqlite3_bind_int64(u, 18, rid);
@@ -281,8 +356,9 @@ int store_article_put(store *st, const store_article *a, store_put_outcome *outc
 
     sqlite3_stmt *ins = store_prepare(
         st, "INSERT INTO articles(id, source, url, title, author, given_date, published, fetched, "
-            "event_date, lang, text, text_hash, meta, extra, origin, repaired_bytes, ingested_at) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+            "event_date, lang, text, text_hash, meta, extra, origin, repaired_bytes, ingested_at, first_seen, "
+            "own_event, own_conf, date_weak) "
+            "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?19,?20,?21,?22)");
     if (!ins) return ACCORD_EINTERNAL;
     bind_article(ins, a, hash, now);
     if (sqlite3_step(ins) != SQLITE_DONE) return db_error(st, "storing an article");

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct arena;
+
 typedef struct store store;
 
 typedef struct store_migration {
@@ -31,10 +33,16 @@ void store_close(store *st);
 sqlite3 *store_db(store *st);
 int store_schema_version(store *st);
 
-/* Transactions. store_begin starts an IMMEDIATE transaction; savepoints nest
+/* Transactions. store_begin starts an IMMEDIATE transaction; while another
+ * writer holds the database it waits its turn, as long as that writer makes
+ * progress (ACCORD_EINTERNAL after a minute without any). Savepoints nest
  * inside it so one bad article rolls back alone. */
 int store_begin(store *st);
 int store_commit(store *st);
+/* Whether another connection committed since the last call (inside a
+ * transaction: since this one began). Stage state held in memory is then
+ * read again. */
+bool store_changed_elsewhere(store *st);
 int store_rollback(store *st);
 int store_savepoint(store *st);
 int store_release(store *st);
@@ -58,6 +66,10 @@ typedef struct store_article {
     const char *extra_json; /* unknown input fields (JSON object) or NULL */
     const char *origin;     /* "path" or "path:line" */
     uint64_t repaired_bytes;
+    const char *first_seen; /* first ingest of this id (kept from the first version) */
+    const char *own_event;  /* the event date the article found on its own */
+    double own_conf;        /* its confidence */
+    bool date_weak;         /* no publication date and only a weak inferred one */
 } store_article;
 
 typedef enum store_put_outcome {
@@ -72,6 +84,8 @@ typedef enum store_put_outcome {
  * integer key, which other tables reference. */
 int store_article_put(store *st, const store_article *a, store_put_outcome *outcome,
                       int64_t *rowid, int *version);
+/* When the article id was first ingested, in a (NULL when it is new). */
+int store_article_first_seen(store *st, const char *id, struct arena *a, const char **out);
 /* The integer key of an article id, or 0 when absent. */
 int64_t store_article_rowid(store *st, const char *id);
 /* Meta key-value (schema facts, settings, counters). */

@@ -168,3 +168,11 @@ void acc_free_names(char **names, size_t n)
     for (size_t i = 0; i < n; i++) free(names[i]);
     free(names);
 }
+
+double acc_cpu_seconds(void)
+{
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) != 0) return 0;
+    return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
+           ru.ru_stime.tv_usec / 1e6;
+}

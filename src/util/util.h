@@ -19,6 +19,8 @@ void acc_hash_hex(const void *p, size_t n, char out[17]);
 
 /* Seconds since an arbitrary point, monotonic. */
 double acc_now(void);
+/* CPU seconds (user + system) of the whole process, every thread. */
+double acc_cpu_seconds(void);
 /* Current UTC time as "YYYY-MM-DDTHH:MM:SSZ" into out[21]. */
 void acc_utc_now(char out[21]);
 /* Peak resident memory of this process in KiB (from getrusage). */

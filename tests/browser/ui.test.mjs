@@ -2,10 +2,10 @@
 //
 // run.sh starts `accord serve` over the demo corpus and passes its address
 // in BASE_URL. Each test opens a page, checks what a reader sees, and saves
-// a screenshot. A test of a part whose API this build lacks (HTTP 501) is
-// reported as skipped, never as passed. The last line is
-// "browser: N passed, M failed[, K skipped]"; the exit status is 1 when
-// anything failed.
+// a screenshot. Every check asserts: nothing is skipped or left pending, so
+// a feature that is missing or wrong (no stories, the demo's gold not met)
+// fails its test. The last line is "browser: N passed, M failed"; the exit
+// status is 1 when anything failed.
 import { chromium } from 'playwright-core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,14 +23,7 @@ if (!BASE || !SHOTS) {
 const WIRE_A = '16b94be4e16100e7'; // the two files carrying one wire text
 const WIRE_B = 'f8f6c89b85bfc837';
 
-class Skip extends Error {}
 function assert(cond, msg) { if (!cond) throw new Error(msg); }
-function skip(msg) { throw new Skip(msg); }
-// A check that waits on another stage of the engine: when it does not
-// hold yet, the test is reported as pending (counted with the skipped),
-// never as passed; once it holds, the test passes as usual.
-let pendingNotes = [];
-function pending(cond, msg) { if (!cond) pendingNotes.push(msg); }
 
 async function getJson(path) {
   const res = await fetch(BASE + path);
@@ -111,46 +104,43 @@ async function noHorizontalScroll(page) {
 }
 
 // What the API says, to know what the pages must show.
+// Every stage is in this build: an API that does not answer fails the
+// tests that need it (the checks below), it does not turn them off.
 const storiesApi = await getJson('/api/stories?limit=50');
-const haveStories = storiesApi.status === 200 && Array.isArray(storiesApi.body?.stories);
+const stories = storiesApi.status === 200 && Array.isArray(storiesApi.body?.stories) ? storiesApi.body.stories : null;
 let april = null; // the story of 17-18 April 2025
-if (haveStories) {
-  for (const s of storiesApi.body.stories) {
-    const full = await getJson(`/api/stories/${encodeURIComponent(s.id)}`);
-    const ids = (full.body?.articles || []).map(a => (typeof a === 'string' ? a : a.id));
-    if (ids.includes(WIRE_A) && ids.includes(WIRE_B)) april = { id: s.id, story: full.body };
-  }
+for (const s of stories || []) {
+  const full = await getJson(`/api/stories/${encodeURIComponent(s.id)}`);
+  const ids = (full.body?.articles || []).map(a => (typeof a === 'string' ? a : a.id));
+  if (ids.includes(WIRE_A) && ids.includes(WIRE_B)) april = { id: s.id, story: full.body };
 }
 const entitiesApi = await getJson('/api/entities?limit=500');
-const haveEntities = entitiesApi.status === 200 && Array.isArray(entitiesApi.body?.entities);
+const entities = entitiesApi.status === 200 && Array.isArray(entitiesApi.body?.entities) ? entitiesApi.body.entities : null;
+function needStories() { assert(stories, `GET /api/stories answered ${storiesApi.status}, not a list of stories`); }
+function needApril() { needStories(); assert(april, `no story holds both wire copies ${WIRE_A} and ${WIRE_B}`); }
 
 const tests = [];
 const test = (name, fn) => tests.push({ name, fn });
 
-test('the river lists the stories (or the articles without a story stage)', async () => {
+test('the river lists the stories', async () => {
+  needStories();
   const page = await openPage('#/');
-  if (haveStories) {
-    const rows = page.locator('.story-row');
-    await rows.first().waitFor();
-    const n = await rows.count();
-    assert(n === storiesApi.body.stories.length, `the API has ${storiesApi.body.stories.length} stories, the page shows ${n}`);
-    assert(await page.locator('.story-row .badge').count() >= 4, 'outlet badges are missing');
-    const text = await page.locator('#view').innerText();
-    assert(/\d+ articles? · \d+ outlets?/.test(text), 'the rows do not count articles and outlets');
-    // The demo corpus holds two stories (17-18 April and 2 December 2025).
-    pending(n === 2, `two stories in the river (the clustering gives ${n}: waits on article dates from the clean stage and on the cluster stage)`);
-    pending(/4 articles/.test(text), 'the April story row says "4 articles" (waits on the two stories)');
-    // A sparkline of coverage for every story whose articles have dates.
-    await page.locator('.story-row svg.spark').first().waitFor();
-    const sparks = await page.locator('.story-row svg.spark').count();
-    assert(sparks === n, `${sparks} sparklines for ${n} stories`);
-    const label = await page.locator('.story-row svg.spark').first().getAttribute('aria-label');
-    assert(/Coverage per (hour|day)/.test(label || ''), `the sparkline is not described: ${label}`);
-  } else {
-    const rows = page.locator('.article-row');
-    await rows.first().waitFor();
-    assert(await rows.count() === 5, `want the 5 demo articles, see ${await rows.count()}`);
-  }
+  const rows = page.locator('.story-row');
+  await rows.first().waitFor();
+  const n = await rows.count();
+  assert(n === stories.length, `the API has ${stories.length} stories, the page shows ${n}`);
+  assert(await page.locator('.story-row .badge').count() >= 4, 'outlet badges are missing');
+  const text = await page.locator('#view').innerText();
+  assert(/\d+ articles? · \d+ outlets?/.test(text), 'the rows do not count articles and outlets');
+  // The demo corpus holds two stories (17-18 April and 2 December 2025).
+  assert(n === 2, `want the demo's two stories in the river, the clustering gives ${n}`);
+  assert(/4 articles/.test(text), 'the April story row does not say "4 articles"');
+  // A sparkline of coverage for every story whose articles have dates.
+  await page.locator('.story-row svg.spark').first().waitFor();
+  const sparks = await page.locator('.story-row svg.spark').count();
+  assert(sparks === n, `${sparks} sparklines for ${n} stories`);
+  const label = await page.locator('.story-row svg.spark').first().getAttribute('aria-label');
+  assert(/Coverage per (hour|day)/.test(label || ''), `the sparkline is not described: ${label}`);
   assert(/accord/.test(await page.title()), 'page title');
   assert(/5 articles|articles/.test(await page.locator('#foot').innerText()), 'the footer has no figures');
   await shot(page, 'river-1440.png');
@@ -158,8 +148,9 @@ test('the river lists the stories (or the articles without a story stage)', asyn
 });
 
 test('the river reads at 360px wide', async () => {
+  needStories();
   const page = await openPage('#/', 360, 740);
-  await page.locator(haveStories ? '.story-row' : '.article-row').first().waitFor();
+  await page.locator('.story-row').first().waitFor();
   await noHorizontalScroll(page);
   await shot(page, 'river-360.png');
   await page.close();
@@ -177,13 +168,12 @@ test('an article page shows its paragraphs', async () => {
 });
 
 test('the April story page: summary, shared passages, quotes, facts, timeline', async () => {
-  if (!haveStories) skip('no /api/stories in this build');
-  assert(april, 'no story holds both wire copies ' + WIRE_A + ' and ' + WIRE_B);
+  needApril();
   const page = await openPage(`#/story/${encodeURIComponent(april.id)}`);
   await page.locator('article.story h1').waitFor();
   const view = page.locator('#view');
   const nArticles = (april.story.articles || []).length;
-  pending(nArticles === 4, `the April story holds the 4 April reports (it holds ${nArticles}: waits on the two stories)`);
+  assert(nArticles === 4, `want the April story to hold the 4 April reports, it holds ${nArticles}`);
   assert((await view.innerText()).includes(`${nArticles} articles`), 'the story does not count its articles');
 
   // The cited summary: sentences with outlet chips.
@@ -243,8 +233,7 @@ test('the April story page: summary, shared passages, quotes, facts, timeline', 
 });
 
 test('the story page reads at 360px wide', async () => {
-  if (!haveStories) skip('no /api/stories in this build');
-  assert(april, 'no April story');
+  needApril();
   const page = await openPage(`#/story/${encodeURIComponent(april.id)}`, 360, 740);
   await page.locator('article.story h1').waitFor();
   await noHorizontalScroll(page);
@@ -275,7 +264,7 @@ test('search from the box, with highlighted snippets, by keyboard', async () => 
 });
 
 test('markup in an article is shown as text, never run', async () => {
-  if (!TOKEN) skip('no token');
+  assert(TOKEN, 'no TOKEN: run.sh starts the server with one');
   const evil = {
     id: 'markup-test', source: '<b>Bold Wire</b>',
     title: '<img src=x onerror="window.__pwned=1">Headline',
@@ -298,23 +287,23 @@ test('markup in an article is shown as text, never run', async () => {
 });
 
 test('an entity page: name, type, stories', async () => {
-  if (!haveEntities) skip('no /api/entities in this build');
-  const list = entitiesApi.body.entities;
-  const peskov = list.find(e => /Peskov/.test(e.name || ''));
+  assert(entities, `GET /api/entities answered ${entitiesApi.status}, not a list of entities`);
+  const peskov = entities.find(e => /Peskov/.test(e.name || ''));
   assert(peskov, 'no entity named Peskov');
   const page = await openPage(`#/entity/${encodeURIComponent(peskov.id)}`);
   await page.locator('article.entity h1').waitFor();
   assert(/Peskov/.test(await page.locator('article.entity h1').innerText()), 'the heading is not the name');
   const text = await page.locator('#view').innerText();
   assert(/Type/.test(text), 'no type');
-  if (haveStories) assert(await page.locator('.story-row').count() >= 1, 'no stories listed for Peskov');
+  assert(await page.locator('.story-row').count() >= 1, 'no stories listed for Peskov');
   await shot(page, 'entity-1440.png');
   await page.close();
 });
 
 test('the keyboard reaches every control, in order', async () => {
+  needStories();
   const page = await openPage('#/');
-  await page.locator(haveStories ? '.story-row a' : '.article-row a').first().waitFor();
+  await page.locator('.story-row a').first().waitFor();
   await page.keyboard.press('Tab');
   assert(await page.evaluate(() => document.activeElement.className) === 'skip', 'the first Tab is not the skip link');
   await page.keyboard.press('Tab');
@@ -323,19 +312,19 @@ test('the keyboard reaches every control, in order', async () => {
   let reached = false;
   for (let i = 0; i < 12 && !reached; i++) {
     await page.keyboard.press('Tab');
-    reached = await page.evaluate(() => !!document.activeElement.closest('.story-row, .article-row'));
+    reached = await page.evaluate(() => !!document.activeElement.closest('.story-row'));
   }
   assert(reached, 'Tab never reaches the first row');
   await page.keyboard.press('Enter');
-  await page.waitForFunction(() => /^#\/(story|article)\//.test(location.hash));
+  await page.waitForFunction(() => /^#\/story\//.test(location.hash));
   await page.waitForSelector('#view[aria-busy="false"] h1');
   assert(await page.evaluate(() => document.activeElement.id) === 'view', 'focus does not move to the new page');
   await page.close();
 });
 
 test('text contrast meets WCAG AA on every page', async () => {
-  const pages = ['#/', `#/article/${WIRE_A}`, '#/search?q=Peskov', '#/entities'];
-  if (april) pages.push(`#/story/${encodeURIComponent(april.id)}`);
+  needApril();
+  const pages = ['#/', `#/article/${WIRE_A}`, '#/search?q=Peskov', '#/entities', `#/story/${encodeURIComponent(april.id)}`];
   const bad = [];
   for (const hash of pages) {
     const page = await openPage(hash);
@@ -355,27 +344,15 @@ test('a missing story or page says so', async () => {
   await page.close();
 });
 
-let passed = 0, failed = 0, skipped = 0;
+let passed = 0, failed = 0;
 for (const t of tests) {
-  pendingNotes = [];
   try {
     await t.fn();
-    if (pendingNotes.length) {
-      skipped++;
-      console.log(`pending ${t.name}:`);
-      for (const note of pendingNotes) console.log(`          waits: ${note}`);
-    } else {
-      passed++;
-      console.log(`ok      ${t.name}`);
-    }
+    passed++;
+    console.log(`ok      ${t.name}`);
   } catch (e) {
-    if (e instanceof Skip) {
-      skipped++;
-      console.log(`skip    ${t.name}: ${e.message}`);
-    } else {
-      failed++;
-      console.log(`FAIL    ${t.name}: ${e.message.split('\n')[0]}`);
-    }
+    failed++;
+    console.log(`FAIL    ${t.name}: ${e.message.split('\n')[0]}`);
   }
 }
 if (pageErrors.length) {
@@ -388,5 +365,5 @@ if (pageErrors.length) {
 }
 await context.close();
 if (!process.env.PROFILE) rmSync(profile, { recursive: true, force: true });
-console.log(`browser: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+console.log(`browser: ${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -81,6 +81,48 @@ get '/api/search?q=%22unclosed'; want 400 "a bad FTS query"
 json_error 400
 get /api/stats; want 200 stats
 jq_is body.json '.articles' 5
+
+# `total` counts what the filters match, paging aside.
+get '/api/articles?source=Nobody'; want 200 "articles of no outlet"
+jq_is body.json '.total' 0
+get '/api/articles?since=2025-12-01&limit=1'; want 200 "articles since December"
+jq_is body.json '.total' 1
+get '/api/articles?until=2025-04-30&limit=1&offset=1'; want 200 "articles until April, paged"
+jq_is body.json '.total' 4
+jq_is body.json '.articles | length' 1
+
+# Search in one column; an unknown column is a 400 naming the columns.
+get '/api/search?q=title:Russia'; want 200 "search in titles"
+jq_is body.json '.results | length' 2
+jq_is body.json '[.results[].title | test("Russia")] | all' true
+get '/api/search?q=text:Peskov%20title:Ukraine'; want 200 "search in text and titles"
+jq_is body.json '.results | length >= 1' true
+get '/api/search?q=author:Peskov'; want 400 "search in a column that is not indexed"
+json_error 400
+contains body.json 'title and text'
+
+# Bytes that are not UTF-8, a NUL, an overlong query: JSON errors, the
+# input echoed with U+FFFD for the bad bytes.
+for p in '/api/search?q=%ff' '/api/search?q=%c0%af' '/api/search?q=ok%ed%a0%80' '/api/stories?since=%ff' \
+         '/api/entities/%ff' '/api/articles/%c0%af' '/api/quotes?speaker=%fe'; do
+    get "$p"; want 400 "$p"
+    json_error 400
+    contains body.json 'not UTF-8'
+done
+jq -r .error.message body.json | grep -q "$(printf '\357\277\275')" || fail "no U+FFFD in $(cat body.json)"
+get "/api/search?q=$(printf '\377')"; want 400 "a raw 0xFF byte in the query"
+json_error 400
+get /api/stories/1%00; want 400 "a NUL in the path"
+json_error 400
+contains body.json 'NUL'
+get '/api/search?q=Peskov%00x'; want 400 "a NUL in the query"
+# A message that cuts what it echoes never cuts a character in two.
+get "/api/stories/$(head -c 63 /dev/zero | tr '\0' a)%c3%a9"; want 404 "a long story id"
+json_error 404
+long=$(head -c 5000 /dev/zero | tr '\0' 'q')
+get "/api/articles?source=$long"; want 414 "a 5000-byte query string"
+json_error 414
+get "/api/stories?x=$(head -c 4000 /dev/zero | tr '\0' 'q')"; want 200 "a 4000-byte query string"
 get /api/; want 200 "the endpoint list"
 jq_is body.json '.endpoints | length > 5' true
 
@@ -165,6 +207,9 @@ want 401 "POST with a wrong token"
 get /api/articles -X POST -H 'Authorization: Bearer test-token-123' -H 'Content-Type: text/plain' -d "$art"
 want 415 "POST as text/plain"
 json_error 415
+get /api/articles -X POST -H 'Authorization: Bearer test-token-123' -H "Content-Type: text/$(printf '\377')" -d "$art"
+want 415 "POST with a Content-Type that is not UTF-8"
+json_error 415
 get /api/articles -X POST -H 'Authorization: Bearer test-token-123' -H 'Content-Type: application/json' -d '{"id": '
 want 400 "POST of broken JSON"
 json_error 400
@@ -188,6 +233,21 @@ want 201 "POST of JSON lines with one bad line"
 jq_is body.json '.stored.new' 1
 jq_is body.json '.errors | length' 1
 jq_is body.json '.errors[0].line' 2
+# A JSON array follows the same rule: a bad element is skipped and named
+# by its index, the others are stored.
+good3='{"id":"http-3","source":"Test Wire","text":"A third article about the talks, this time in Rome."}'
+good4='{"id":"http-4","source":"Test Wire","text":"A fourth article: the talks in Rome ended late."}'
+get /api/articles -X POST -H 'Authorization: Bearer test-token-123' -H 'Content-Type: application/json' \
+    -d "[$good3, 7, {\"id\": \"no-text\"}, $good4]"
+want 201 "POST of an array with two bad elements"
+jq_is body.json '.stored.new' 2
+jq_is body.json '.stored.errors' 2
+jq_is body.json '[.articles[].index] | join(",")' 0,3
+jq_is body.json '[.errors[].index] | join(",")' 1,2
+get /api/articles -X POST -H 'Authorization: Bearer test-token-123' -H 'Content-Type: application/json' -d '[1, "x"]'
+want 400 "POST of an array with no article"
+json_error 400
+jq_is body.json '.errors | length' 2
 
 # A change to the store is seen: the story is built again, not served
 # from the cache.
@@ -224,15 +284,15 @@ wait $post
 [ "$(cat post.code)" = 201 ] || { cat post.json; fail "bulk POST answered $(cat post.code)"; }
 jq_is post.json '.stored.new' 400
 get /api/stats; want 200 "stats after ingest"
-jq_is body.json '.articles' 407
+jq_is body.json '.articles' 409
 
 # Metrics in the Prometheus text format.
 get /metrics; want 200 metrics
 contains body.json 'accord_http_requests_total{endpoint="search",status="200"}'
 contains body.json 'accord_http_requests_total{endpoint="ingest",status="401"}'
 contains body.json 'accord_http_request_duration_seconds_bucket{endpoint="article",le="+Inf"}'
-contains body.json 'accord_articles 407'
-contains body.json 'accord_ingest_articles_total{outcome="new"} 402'
+contains body.json 'accord_articles 409'
+contains body.json 'accord_ingest_articles_total{outcome="new"} 404'
 contains body.json 'accord_ingest_rate_articles_per_second'
 
 # Without a token, ingest is refused outright.
@@ -254,9 +314,19 @@ for p in '/..%2fMakefile' '/../Makefile' '/.hidden' '/%2e%2e%2fMakefile' '/embed
 done
 expect_status 2 "$ACCORD" --db demo.db serve --port 0 --web "$TMP/no-such-folder"
 
+# Slow and broken clients leave room for others (slow_clients.py says how).
+command -v python3 >/dev/null || fail "python3 is needed"
+start slow --max-connections 256 --token test-token-123
+python3 "$ROOT/tests/cli/slow_clients.py" "${URL##*:}" test-token-123 || fail "slow clients took the server"
+get /healthz; want 200 "healthz after the slow clients"
+get /metrics; want 200 "metrics after the slow clients"
+contains body.json 'accord_connections_refused_total{reason="address"} [1-9]'
+contains body.json 'accord_connections_refused_total{reason="reserve"} [1-9]'
+
 # Bad options are usage errors.
 expect_status 2 "$ACCORD" --db demo.db serve --port 70000
 expect_status 2 "$ACCORD" --db demo.db serve --token short
+expect_status 2 "$ACCORD" --db demo.db serve --max-connections 3
 expect_status 2 "$ACCORD" --db demo.db serve --bind not-an-address --port 0
 expect_status 1 "$ACCORD" --db missing.db serve --port 0
 contains err.txt 'no store'
