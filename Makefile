@@ -2,6 +2,7 @@
 #
 #   make demo    install what is missing, build, ingest the demo corpus, show it
 #   make test    the whole test suite (unit, command line, browser)
+#   make test-dates  the demo's gold checks on the clock under faked dates
 #   make bench   throughput and memory at several corpus sizes
 #   make eval    quality on the datasets in ../shared/data
 #   make fuzz    every fuzz target for FUZZ_SECONDS each (fuzz-long: FUZZ_LONG_SECONDS)
@@ -43,7 +44,7 @@ ACCORD := $(BUILD)/accord
 DEMO_DB ?= accord.db
 export ACCORD
 
-.PHONY: print-ldlibs all deps browser-deps test unit-test cli-test browser-test demo bench eval fuzz \
+.PHONY: print-ldlibs all deps browser-deps test unit-test cli-test test-dates browser-test demo bench eval fuzz \
         fuzz-build fuzz-long \
         clean format compdb check-format
 
@@ -94,6 +95,10 @@ unit-test: $(BUILD)/unit-tests
 
 cli-test: $(ACCORD)
 	sh tests/cli/run.sh $(ACCORD)
+
+# The demo's gold checks unpinned, under faked dates after the events.
+test-dates: $(ACCORD) $(BUILD)/unit-tests
+	sh scripts/test-dates.sh $(BUILD)
 
 browser-test: $(ACCORD)
 	@if [ -f tests/browser/run.sh ]; then $(MAKE) --no-print-directory browser-deps && sh tests/browser/run.sh $(ACCORD); fi

@@ -1,6 +1,7 @@
 /* bench_extract.c - throughput of the extract stage.
  *
  *   bench-extract [-m MB] FILE...
+ *   bench-extract --store FILE.jsonl
  *
  * Reads the given text files, repeats them (each repetition a separate
  * article) until about MB megabytes (default 16) have gone through, and
@@ -9,8 +10,19 @@
  * time expressions), and quotes and quantities alone. Then one long article
  * made of every file many times over, so that a cost growing faster than
  * the text shows. Times are CPU seconds of the one thread doing the work.
- * It reports figures; it asserts nothing. */
+ * It reports figures; it asserts nothing.
+ *
+ * With --store: the apply step alone. Every article of a JSONL file (fields
+ * id, text, published) is analysed and extracted first, untimed; then
+ * extract_store_result() stores them all in one transaction into a new
+ * store in a temporary file, and the CPU time per article is printed, for
+ * the first and the last tenth apart (a cost growing with the store
+ * shows there). */
 #include "extract/extract.h"
+#include "extract/extract_store.h"
+#include "store/store.h"
+#include <jansson.h>
+#include <unistd.h>
 #include "text/text.h"
 #include "util/util.h"
 
@@ -33,8 +45,79 @@ static void report(const char *step, size_t bytes, size_t articles, double secs)
            secs > 0 ? (double)articles / secs : 0);
 }
 
+static int bench_store(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "bench-extract: cannot read %s\n", path);
+        return 1;
+    }
+    arena a;
+    arena_init(&a);
+    size_t cap = 1024, n = 0;
+    extract_result *res = malloc(cap * sizeof *res);
+    char *line = NULL;
+    size_t lcap = 0;
+    while (res && getline(&line, &lcap, f) > 0) {
+        json_t *o = json_loads(line, 0, NULL);
+        const char *text = json_string_value(json_object_get(o, "text"));
+        const char *pub = json_string_value(json_object_get(o, "published"));
+        text_doc doc;
+        char *t = text ? arena_strdup(&a, text) : NULL;
+        if (t && text_analyze(&a, t, strlen(t), &doc) == 0) {
+            if (n == cap) {
+                cap *= 2;
+                extract_result *v = realloc(res, cap * sizeof *res);
+                if (!v) break;
+                res = v;
+            }
+            if (extract_article(&a, &doc, pub, &res[n]) == 0) n++;
+        }
+        json_decref(o);
+    }
+    free(line);
+    fclose(f);
+    char db[] = "/tmp/bench-extract-store-XXXXXX";
+    int fd = mkstemp(db);
+    if (fd < 0 || !res || n < 10) return 3;
+    close(fd);
+    unlink(db);
+    store *st = NULL;
+    if (store_open(db, false, &st) != 0 || store_begin(st) != 0) return 3;
+    double t_first = 0, t_last = 0, t_all = 0;
+    for (size_t i = 0; i < n; i++) {
+        char id[32];
+        snprintf(id, sizeof id, "a%zu", i);
+        store_article sa = {.id = id, .text = "x", .text_len = 1};
+        store_put_outcome out;
+        int64_t rowid;
+        int version;
+        if (store_article_put(st, &sa, &out, &rowid, &version) != 0) return 3;
+        double t0 = now();
+        if (extract_store_result(st, rowid, &res[i]) != 0) return 3;
+        double dt = now() - t0;
+        t_all += dt;
+        if (i < n / 10) t_first += dt;
+        if (i >= n - n / 10) t_last += dt;
+    }
+    store_commit(st);
+    store_close(st);
+    unlink(db);
+    char side[64];
+    snprintf(side, sizeof side, "%s-wal", db);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", db);
+    unlink(side);
+    printf("extract_store_result: %zu articles, %.1f us/article (first tenth %.1f, last tenth %.1f)\n", n,
+           t_all / (double)n * 1e6, t_first / (double)(n / 10) * 1e6, t_last / (double)(n / 10) * 1e6);
+    free(res);
+    arena_free(&a);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 3 && !strcmp(argv[1], "--store")) return bench_store(argv[2]);
     double target_mb = 16;
     int first = 1;
     if (argc > 2 && !strcmp(argv[1], "-m")) {

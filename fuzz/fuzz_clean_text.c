@@ -47,12 +47,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     arena a;
     arena_init(&a);
     clean_result r;
-    if (clean_text(&a, t, n, size && (data[0] & 1) ? "2025-06-12" : NULL, "fuzz", &r) == 0) check(&r);
+    if (clean_text(&a, t, n, size && (data[0] & 1) ? "2025-06-12" : NULL, size && (data[0] & 2) ? "2026-01-01" : NULL,
+                   "fuzz", &r) == 0) check(&r);
 
     const char *nl = memchr(t, '\n', n);
     uint64_t key = clean_fragment_key(t, nl ? (size_t)(nl - t) : n);
     clean_learned learned = {&key, 1};
-    if (clean_text_learned(&a, t, n, NULL, "fuzz", &learned, &r) == 0) check(&r);
+    if (clean_text_learned(&a, t, n, NULL, NULL, NULL, "fuzz", &learned, &r) == 0) check(&r);
 
     date_expr *e;
     size_t ne;
@@ -63,7 +64,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (date_resolve(&e[i], ref, &f, &l) == 0) ENSURE(f <= l);
         }
         date_hints h = DATE_HINTS_INIT;
-        h.today = date_from_ymd(2026, 1, 1);
+        h.latest = date_from_ymd(2026, 1, 1);
         date_inference inf;
         ENSURE(date_infer_reference(&a, t, n, e, ne, &h, &inf) == 0);
     }

@@ -50,7 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     arena a;
     arena_init(&a);
     clean_result r;
-    if (clean_html(&a, (const char *)data, size, url, given, &r) == 0) check(&r);
+    if (clean_html(&a, (const char *)data, size, url, given, given, &r) == 0) check(&r);
     arena_free(&a);
     return 0;
 }

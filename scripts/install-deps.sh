@@ -7,7 +7,7 @@ set -eu
 
 BUILD_PKGS="build-essential pkg-config libsqlite3-dev libutf8proc-dev libstemmer-dev \
 libxml2-dev libxxhash-dev libjansson-dev libmicrohttpd-dev libcld2-dev zlib1g-dev \
-clang libclang-rt-dev jq time curl"
+clang libclang-rt-dev jq time curl faketime python3"
 BROWSER_PKGS="chromium nodejs npm"
 
 want="$BUILD_PKGS"

@@ -359,7 +359,9 @@ static int sink(void *ud, const raw_article *a)
     }
     if (b->n == 0) {
         b->started = acc_now();
-        acc_utc_now(b->now);
+        /* The first-ingest time of the batch's new ids (ACCORD_NOW pins it;
+         * it was checked when the ingest began). */
+        if (acc_reference_now(b->now) != 0) acc_utc_now(b->now);
     }
     slot *sl = &b->slots[b->n];
     memset(sl, 0, sizeof *sl);
@@ -415,7 +417,9 @@ static int ingest_common(accord *db, const char *path, const char *data, size_t 
     r.jobs = opts && opts->jobs > 0 ? opts->jobs : accord_default_jobs();
     if (r.jobs > 64) r.jobs = 64;
     r.self.stemmer = db->stemmer;
-    int rc = pipeline_ingest_state(db);
+    char now[21];
+    int rc = acc_reference_now(now); /* a bad ACCORD_NOW is refused before anything is read */
+    if (rc == 0) rc = pipeline_ingest_state(db);
     if (rc == 0 && r.jobs > 1) rc = pool_new(db, r.jobs, &r.pool);
     ic.format = (ingest_format)fmt;
     ic.sink = sink;

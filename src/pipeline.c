@@ -30,6 +30,7 @@ enum { REFINE_MAX_MEMBERS = 64 };
 typedef struct refine_member {
     int64_t rowid;
     const char *text, *given, *current, *own;
+    const char *stated, *latest; /* its stated reference date; the latest it can be */
     double conf;
     bool weak;
 } refine_member;
@@ -55,7 +56,8 @@ static int redate(accord *db, arena *a, const refine_member *m, const refine_mem
         }
     if (k == 0 || !m->text) return 0;
     clean_date ev;
-    if (clean_event_date_with_peers(a, m->text, strlen(m->text), m->given, days, conf, k, &ev) != 0)
+    if (clean_event_date_with_peers(a, m->text, strlen(m->text), m->given, m->stated, m->latest, days, conf, k,
+                                    &ev) != 0)
         return acc_error(ACCORD_ENOMEM, "out of memory");
     if (!ev.value || (m->current && !strcmp(ev.value, m->current))) return 0;
     /* A flagged given date is now measured against the refined date. */
@@ -70,6 +72,9 @@ static int redate(accord *db, arena *a, const refine_member *m, const refine_mem
     if (flag) sqlite3_bind_text(u, 3, flag, -1, SQLITE_TRANSIENT);
     int rc = sqlite3_step(u) == SQLITE_DONE ? 0 : acc_error(ACCORD_EINTERNAL, "updating an event date");
     sqlite3_reset(u);
+    /* A weakly dated article's time expressions are anchored on its event
+     * date (pipeline_prepare): they follow it. */
+    if (rc == 0) rc = extract_store_redate(db->st, m->rowid, ev.value);
     return rc;
 }
 
@@ -80,7 +85,8 @@ static int refine_story_dates(accord *db, const pipeline_article *pa)
     if (!weak && !peer) return 0;
     /* The story's first members, in the order they joined. */
     sqlite3_stmt *s = store_prepare(
-        db->st, "SELECT a.rowid, a.date_weak, a.given_date, a.event_date, a.own_event, a.own_conf "
+        db->st, "SELECT a.rowid, a.date_weak, a.given_date, a.event_date, a.own_event, a.own_conf, "
+                "coalesce(a.published, a.given_date), coalesce(a.fetched, a.first_seen) "
                 "FROM story_articles m JOIN articles a ON a.rowid = m.article "
                 "WHERE m.story = (SELECT story FROM story_articles WHERE article = ?1) "
                 "ORDER BY m.seq LIMIT ?2");
@@ -103,6 +109,8 @@ static int refine_story_dates(accord *db, const pipeline_article *pa)
         x->current = arena_strdup(&a, (const char *)sqlite3_column_text(s, 3));
         x->own = arena_strdup(&a, (const char *)sqlite3_column_text(s, 4));
         x->conf = sqlite3_column_double(s, 5);
+        x->stated = arena_strdup(&a, (const char *)sqlite3_column_text(s, 6));
+        x->latest = arena_strdup(&a, (const char *)sqlite3_column_text(s, 7));
         if (x->rowid == pa->rowid) {
             among = true;
             x->text = pa->text;
@@ -145,6 +153,9 @@ int pipeline_open(accord *db)
 
 int pipeline_ingest_state(accord *db)
 {
+    /* Tables the workers share, built before any of them starts. */
+    int xrc = extract_init();
+    if (xrc != 0) return xrc;
     if (!db->clean_state) {
         clean_learn *L = NULL;
         int rc = clean_learn_open(db->st, &L);
@@ -229,12 +240,18 @@ static void refuse(pipeline_article *pa, int code, const char *msg)
 /* The reference date before cleaning: what the article came with, else the
  * time it was first ingested. Clean prefers a publication date it finds in
  * the page's own metadata. */
-static const char *given_reference(const raw_article *raw, const char *first_seen)
+/* The dates an article's own dates resolve against: a stated one (its
+ * publication date, else the date it was given with), and the latest it
+ * can be (when it was fetched, else first ingested): an upper bound only,
+ * never taken as its publication date. */
+static const char *stated_reference(const raw_article *raw)
 {
-    if (raw->published) return raw->published;
-    if (raw->given_date) return raw->given_date;
-    if (raw->fetched) return raw->fetched;
-    return first_seen;
+    return raw->published ? raw->published : raw->given_date;
+}
+
+static const char *latest_possible(const raw_article *raw, const char *first_seen)
+{
+    return raw->fetched ? raw->fetched : first_seen;
 }
 
 void pipeline_prepare(accord *db, pipeline_worker *w, pipeline_article *pa)
@@ -255,10 +272,11 @@ void pipeline_prepare(accord *db, pipeline_worker *w, pipeline_article *pa)
     clean_result *cr = arena_alloc(a, sizeof *cr);
     if (!cr) return refuse(pa, ACCORD_ENOMEM, "out of memory cleaning the article");
     const clean_learned *learned = &pa->learned;
-    int crc = raw->is_html ? clean_html_learned(a, raw->body, raw->body_len, raw->url, raw->given_date,
-                                                raw->source, learned, cr)
-                           : clean_text_learned(a, raw->body, raw->body_len, raw->given_date, raw->source,
-                                                learned, cr);
+    const char *stated = stated_reference(raw), *latest = latest_possible(raw, pa->first_seen);
+    int crc = raw->is_html ? clean_html_learned(a, raw->body, raw->body_len, raw->url, raw->given_date, stated,
+                                                latest, raw->source, learned, cr)
+                           : clean_text_learned(a, raw->body, raw->body_len, raw->given_date, stated, latest,
+                                                raw->source, learned, cr);
     if (crc != 0)
         return refuse(pa, crc == -1 ? ACCORD_ENOMEM : ACCORD_EINPUT,
                       crc == -1 ? "out of memory cleaning the article" : "the article could not be cleaned");
@@ -270,7 +288,7 @@ void pipeline_prepare(accord *db, pipeline_worker *w, pipeline_article *pa)
         pa->published = cr->published.value;
     pa->event_date = cr->event.value;
     pa->event_confidence = cr->event.confidence;
-    pa->ref_date = pa->published ? pa->published : given_reference(raw, pa->first_seen);
+    pa->ref_date = pa->published ? pa->published : stated ? stated : latest;
 
     /* text: normalise for storage, analyse. */
     buf nfc = BUF_INIT;
@@ -293,9 +311,14 @@ void pipeline_prepare(accord *db, pipeline_worker *w, pipeline_article *pa)
     if (dedup_prepare(a, &pa->dedup_config, pa->text, pa->len, &pa->doc, &pa->dd) != 0)
         return refuse(pa, ACCORD_ENOMEM, "out of memory preparing the copy index");
 
-    /* extract: entities, quotes, quantities, time expressions, resolved
-     * against the article's reference date. */
-    if (extract_article(a, &pa->doc, pa->ref_date, &pa->ex) != 0)
+    /* extract: entities, quotes, quantities, time expressions. An article
+     * with a date of its own resolves them against it; one without resolves
+     * them against the date of the events it reports (re-dating moves them
+     * with it), and only failing that against when it was first ingested. */
+    pa->anchor = pa->published ? pa->published
+                 : pa->event_date ? pa->event_date
+                                  : pa->ref_date;
+    if (extract_article(a, &pa->doc, pa->anchor, &pa->ex) != 0)
         return refuse(pa, ACCORD_ENOMEM, "extract: out of memory");
 }
 

@@ -65,6 +65,7 @@ typedef struct pipeline_article {
     /* prepare: the copy index's view of the text */
     dedup_prepared dd;
     /* prepare: extract */
+    const char *anchor; /* what its time expressions resolve against */
     extract_result ex;
     /* apply */
     int64_t rowid; /* articles.rowid */

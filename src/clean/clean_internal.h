@@ -61,10 +61,12 @@ const char *clean_line_reason(clean_line_kind k);
  * where a dateline may open the text. */
 int clean_paragraph(clean_ctx *c, const char *s, size_t n, bool first_block);
 
-/* Works out the dates and fills out from the context. html_dates (may be
- * NULL) holds published / modified dates found in page metadata. */
-int clean_finish(clean_ctx *c, const char *given_date, const clean_date *published,
-                 const clean_date *modified, clean_result *out);
+/* Works out the dates and fills out from the context. published and
+ * modified (may be NULL) are the dates found in page metadata; a
+ * publication date there outranks reference_date (may be NULL), the day the
+ * caller knows the article by. */
+int clean_finish(clean_ctx *c, const char *given_date, const char *reference_date, const char *latest_date,
+                 const clean_date *published, const clean_date *modified, clean_result *out);
 
 /* True when learned boilerplate left (almost) no text: the outlet's counts
  * are then not to be trusted for this article (a template of many

@@ -90,19 +90,22 @@ static bool title_like(const char *s, size_t n)
 }
 
 static int clean_text_once(arena *a, const char *text, size_t len, const char *given_date,
-                           const char *source, const clean_learned *learned, clean_result *out);
+                           const char *reference_date, const char *latest_date, const char *source,
+                           const clean_learned *learned, clean_result *out);
 
 int clean_text_learned(arena *a, const char *text, size_t len, const char *given_date,
-                       const char *source, const clean_learned *learned, clean_result *out)
+                       const char *reference_date, const char *latest_date, const char *source,
+                       const clean_learned *learned, clean_result *out)
 {
-    int rc = clean_text_once(a, text, len, given_date, source, learned, out);
+    int rc = clean_text_once(a, text, len, given_date, reference_date, latest_date, source, learned, out);
     if (rc == 0 && learned && learned->n_keys && clean_learned_overreach(out))
-        rc = clean_text_once(a, text, len, given_date, source, NULL, out);
+        rc = clean_text_once(a, text, len, given_date, reference_date, latest_date, source, NULL, out);
     return rc;
 }
 
 static int clean_text_once(arena *a, const char *text, size_t len, const char *given_date,
-                           const char *source, const clean_learned *learned, clean_result *out)
+                           const char *reference_date, const char *latest_date, const char *source,
+                           const clean_learned *learned, clean_result *out)
 {
     if (!a || !out || (!text && len)) return -2;
     memset(out, 0, sizeof *out);
@@ -170,11 +173,11 @@ static int clean_text_once(arena *a, const char *text, size_t len, const char *g
         }
         if (c.oom) return -1;
     }
-    return clean_finish(&c, given_date, NULL, NULL, out);
+    return clean_finish(&c, given_date, reference_date, latest_date, NULL, NULL, out);
 }
 
-int clean_text(arena *a, const char *text, size_t len, const char *given_date, const char *source,
-               clean_result *out)
+int clean_text(arena *a, const char *text, size_t len, const char *given_date, const char *reference_date,
+               const char *source, clean_result *out)
 {
-    return clean_text_learned(a, text, len, given_date, source, NULL, out);
+    return clean_text_learned(a, text, len, given_date, reference_date, NULL, source, NULL, out);
 }

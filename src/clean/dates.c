@@ -9,9 +9,13 @@
  * the past one in "met on Wednesday".
  *
  * Inference is a vote. Every candidate day in a window (around the given
- * date, or between the latest year the text mentions and today) gets, from
- * every expression, a score for how well the expression fits a text written
- * that day: "on Friday" fits a Friday best and the following days less;
+ * date; else between the latest year the text mentions and the caller's
+ * reference day; else over the years the text's own explicit dates, its
+ * photo's date and its peers allow: never the clock) gets, from every
+ * expression, a score for how well the expression fits a text written that
+ * day. What each expression implies ("April 18" in each year of the window,
+ * Easter, the month of "in November") is worked out once, so a day costs a
+ * few table look-ups per expression: "on Friday" fits a Friday best and the following days less;
  * "in November" fits November and the weeks after it; "April 18" fits the
  * 18th and the days just after. The best-scoring day wins; the margin over
  * the best day that is not its neighbour gives the confidence. A bare month
@@ -23,7 +27,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 /* ---- Calendar ------------------------------------------------------------ */
 
@@ -155,13 +158,6 @@ date_day date_orthodox_easter(int year)
     if (julian_as_gregorian == DATE_NONE) return DATE_NONE;
     int shift = year / 100 - year / 400 - 2; /* 13 days in 1900-2099 */
     return julian_as_gregorian + shift;
-}
-
-date_day date_today(void)
-{
-    time_t t = time(NULL);
-    if (t == (time_t)-1) return date_from_ymd(2025, 1, 1);
-    return (date_day)(t / 86400);
 }
 
 static date_day holiday_day(int hol, int year)
@@ -319,7 +315,8 @@ static bool sentence_future(const char *t, const tok *v, size_t first, size_t id
                                           "plans", "plan", "planned", "planning", "scheduled",
                                           "expected", "expects", "due", "upcoming", "hopes",
                                           "hoped", "aims", "aimed", "intends", "set", "until",
-                                          "ahead", "coming", "next", "tomorrow", NULL};
+                                          "ahead", "coming", "next", "tomorrow", "effective",
+                                          NULL};
     uint32_t lim = v[idx].start > 120 ? v[idx].start - 120 : 0;
     for (size_t j = idx; j-- > first;) {
         if (v[j].start < lim) break;
@@ -821,19 +818,72 @@ static double future_day_fit(long diff) /* diff = c - d, negative before d */
     return 0.0;
 }
 
-/* A candidate day, taken apart once for all expressions. */
+/* A candidate day, taken apart once for all expressions: the window is
+ * walked day by day, the calendar fields carried along. */
 typedef struct cand {
     date_day c;
     int y, m, d, w;
 } cand;
 
-static double expr_fit(const date_expr *e, const cand *k, const int *contrast_year)
+static void cand_next(cand *k)
 {
+    k->c++;
+    k->w = k->w == 6 ? 0 : k->w + 1;
+    if (++k->d > date_days_in_month(k->y, k->m)) {
+        k->d = 1;
+        if (++k->m > 12) {
+            k->m = 1;
+            k->y++;
+        }
+    }
+}
+
+/* A voting expression with the days it implies worked out once: the day of
+ * an explicit date, the month of "November 2024", and for each year of the
+ * window (y0 - 1 .. y1 + 1) the day of "April 18" or "Easter" or the first
+ * day of "in November". Scoring a candidate day is then table look-ups. */
+typedef struct voter {
+    const date_expr *e;
+    date_day fixed, fixed_end; /* FULL: the day; MONTH_YEAR: the month */
+    date_day *per_year;        /* MONTH_DAY, HOLIDAY, MONTH: index year - y0 + 1 */
+} voter;
+
+static int voter_init(arena *a, voter *v, const date_expr *e, int y0, int y1)
+{
+    v->e = e;
+    v->fixed = v->fixed_end = DATE_NONE;
+    v->per_year = NULL;
+    switch (e->kind) {
+    case DATE_EXPR_FULL: v->fixed = date_from_ymd(e->year, e->month, e->day); return 0;
+    case DATE_EXPR_MONTH_YEAR:
+        v->fixed = month_start(e->year, e->month);
+        v->fixed_end = month_end(e->year, e->month);
+        return 0;
+    case DATE_EXPR_MONTH_DAY:
+    case DATE_EXPR_MONTH:
+    case DATE_EXPR_HOLIDAY: break;
+    default: return 0;
+    }
+    size_t ny = (size_t)(y1 - y0 + 3);
+    v->per_year = arena_alloc(a, ny * sizeof *v->per_year);
+    if (!v->per_year) return -1;
+    for (size_t i = 0; i < ny; i++) {
+        int y = y0 - 1 + (int)i;
+        v->per_year[i] = e->kind == DATE_EXPR_MONTH_DAY ? date_from_ymd(y, e->month, e->day)
+                         : e->kind == DATE_EXPR_MONTH   ? month_start(y, e->month)
+                                                        : holiday_day(e->holiday, y);
+    }
+    return 0;
+}
+
+static double expr_fit(const voter *v, const cand *k, const int *contrast_year, int y0)
+{
+    const date_expr *e = v->e;
     date_day c = k->c;
     int cy = k->y, cm = k->m;
     switch (e->kind) {
     case DATE_EXPR_FULL: {
-        date_day d = date_from_ymd(e->year, e->month, e->day);
+        date_day d = v->fixed;
         if (d == DATE_NONE) return 0;
         return e->future ? future_day_fit((long)c - d) : past_day_fit((long)c - d);
     }
@@ -841,7 +891,7 @@ static double expr_fit(const date_expr *e, const cand *k, const int *contrast_ye
         /* the occurrence the writer on day c would mean */
         double best = 0;
         for (int y = cy - 1; y <= cy + 1; y++) {
-            date_day d = date_from_ymd(y, e->month, e->day);
+            date_day d = v->per_year[y - y0 + 1];
             if (d == DATE_NONE) continue;
             double f = e->future ? future_day_fit((long)c - d) : past_day_fit((long)c - d);
             if (f > best) best = f;
@@ -860,7 +910,14 @@ static double expr_fit(const date_expr *e, const cand *k, const int *contrast_ye
         }
         if (e->kind == DATE_EXPR_MONTH && contrast_year[e->month] && contrast_year[e->month] == y)
             return 0; /* "in November" beside "November 2024" is another November */
-        date_day s = month_start(y, e->month), en = month_end(y, e->month);
+        date_day s, en;
+        if (e->kind == DATE_EXPR_MONTH_YEAR) {
+            s = v->fixed;
+            en = v->fixed_end;
+        } else {
+            s = v->per_year[y - y0 + 1];
+            en = s == DATE_NONE ? DATE_NONE : s + date_days_in_month(y, e->month) - 1;
+        }
         double w = e->kind == DATE_EXPR_MONTH_YEAR ? 0.8 : 0.7;
         if (c >= s && c <= en) return e->future ? 0.5 : w * 0.9;
         if (c > en) {
@@ -897,7 +954,7 @@ static double expr_fit(const date_expr *e, const cand *k, const int *contrast_ye
     case DATE_EXPR_HOLIDAY: {
         double best = 0;
         for (int y = cy - 1; y <= cy + 1; y++) {
-            date_day d = holiday_day(e->holiday, y);
+            date_day d = v->per_year[y - y0 + 1];
             if (d == DATE_NONE) continue;
             double f;
             if (e->holiday == DATE_HOL_EASTER_WEEKEND) {
@@ -920,6 +977,14 @@ static bool votes(const date_expr *e)
     return e->kind != DATE_EXPR_RELATIVE && e->kind != DATE_EXPR_RELATIVE_DAY;
 }
 
+/* Widens [*lo, *hi] to hold [from, to]. */
+static void widen(date_day *lo, date_day *hi, date_day from, date_day to)
+{
+    if (from == DATE_NONE || to == DATE_NONE) return;
+    if (*lo == DATE_NONE || from < *lo) *lo = from;
+    if (*hi == DATE_NONE || to > *hi) *hi = to;
+}
+
 int date_infer_reference(arena *a, const char *text, size_t len, const date_expr *exprs, size_t n,
                          const date_hints *hints, date_inference *out)
 {
@@ -932,7 +997,7 @@ int date_infer_reference(arena *a, const char *text, size_t len, const date_expr
         if (date_find(a, text, len, &found, &n)) return -1;
         exprs = found;
     }
-    date_day today = hints->today != DATE_NONE ? hints->today : date_today();
+    date_day latest = hints->latest;
     /* A bare month name that also appears with a year refers to another
      * year than that one (the latest such year is remembered). */
     int contrast_year[13] = {0};
@@ -950,7 +1015,9 @@ int date_infer_reference(arena *a, const char *text, size_t len, const date_expr
     }
     for (int m = 1; m <= 12; m++)
         if (!bare[m]) contrast_year[m] = 0;
+    out->n_evidence = n_votes;
     if (n_votes == 0 && hints->n_peers == 0) {
+        out->n_evidence = 0;
         if (hints->given != DATE_NONE) {
             out->day = hints->given;
             out->confidence = 0.3;
@@ -962,17 +1029,37 @@ int date_infer_reference(arena *a, const char *text, size_t len, const date_expr
     if (hints->given != DATE_NONE) {
         lo = hints->given - 730;
         hi = hints->given + 2;
+    } else if (latest != DATE_NONE) {
+        /* From the latest year the text names, else from six years before
+         * the reference. */
+        hi = latest;
+        lo = max_year ? date_from_ymd(max_year, 1, 1) : latest - 2191;
+        if (lo == DATE_NONE || lo > hi) lo = hi - 7305;
+        if (hi - lo > 7305) lo = hi - 7305;
     } else {
-        hi = today;
-        /* an undated text is taken to be of the last six years */
-        lo = max_year ? date_from_ymd(max_year, 1, 1) : today - 2191;
-        if (lo == DATE_NONE || lo > hi) lo = hi - 2191;
+        /* No bound from outside the text: only the years its explicit
+         * dates name, the date of its photo and the days of its peers say
+         * when it can have been written. */
+        lo = hi = DATE_NONE;
+        if (max_year) widen(&lo, &hi, date_from_ymd(max_year, 1, 1), date_from_ymd(max_year + 2, 12, 31));
+        if (hints->not_before != DATE_NONE) widen(&lo, &hi, hints->not_before, hints->not_before + 730);
+        for (size_t p = 0; p < hints->n_peers; p++)
+            if (hints->peers[p] != DATE_NONE) widen(&lo, &hi, hints->peers[p] - 7, hints->peers[p] + 7);
+        if (lo == DATE_NONE) return 0;
         if (hi - lo > 7305) lo = hi - 7305;
     }
     if (hints->not_before != DATE_NONE && hints->not_before > lo && hints->not_before <= hi)
         lo = hints->not_before;
-    if (hi > today + 2) hi = today + 2;
+    if (latest != DATE_NONE && hi > latest + 2) hi = latest + 2;
     if (lo > hi) lo = hi;
+    /* Equally supported days: the one nearest the given date; else the
+     * earliest after what dates the text (its photo, its explicit years);
+     * else the latest before the reference. */
+    bool toward_lo = hints->not_before != DATE_NONE || max_year || latest == DATE_NONE;
+    /* A text is most often written soon after its photo, and, when nothing
+     * else bounds it, soon after the latest year it names: a year later
+     * costs as much as a weak piece of evidence. */
+    bool anchored = hints->not_before != DATE_NONE || (max_year && latest == DATE_NONE);
 
     size_t span = (size_t)(hi - lo + 1);
     double *score = arena_alloc(a, span * sizeof *score);
@@ -980,16 +1067,39 @@ int date_infer_reference(arena *a, const char *text, size_t len, const date_expr
     /* The first MAX_VOTES voting expressions: the top of an article dates
      * it, and the cost stays bounded on long pages. */
     enum { MAX_VOTES = 80 };
-    const date_expr *voters[MAX_VOTES];
+    voter voters[MAX_VOTES];
     size_t nv = 0;
-    for (size_t i = 0; i < n && nv < MAX_VOTES; i++)
-        if (votes(&exprs[i])) voters[nv++] = &exprs[i];
-    for (size_t k = 0; k < span; k++) {
-        date_day c = lo + (date_day)k;
-        cand kc = {c, 0, 0, 0, date_weekday(c)};
-        date_to_ymd(c, &kc.y, &kc.m, &kc.d);
-        double s = 0;
-        for (size_t i = 0; i < nv; i++) s += expr_fit(voters[i], &kc, contrast_year);
+    int y0, y1;
+    date_to_ymd(lo, &y0, NULL, NULL);
+    date_to_ymd(hi, &y1, NULL, NULL);
+    /* Weekdays vote the same in every week and bare years the same all
+     * year: their votes are summed once per weekday and per year. */
+    double by_weekday[7] = {0};
+    size_t ny = (size_t)(y1 - y0 + 1);
+    double *by_year = arena_alloc(a, ny * sizeof *by_year);
+    if (!by_year) return -1;
+    memset(by_year, 0, ny * sizeof *by_year);
+    for (size_t i = 0, taken = 0; i < n && taken < MAX_VOTES; i++) {
+        const date_expr *e = &exprs[i];
+        if (!votes(e)) continue;
+        taken++;
+        if (e->kind == DATE_EXPR_WEEKDAY || e->kind == DATE_EXPR_YEAR) {
+            voter v = {e, DATE_NONE, DATE_NONE, NULL};
+            cand k = {0, y0, 1, 1, 0};
+            if (e->kind == DATE_EXPR_WEEKDAY)
+                for (k.w = 0; k.w < 7; k.w++) by_weekday[k.w] += expr_fit(&v, &k, contrast_year, y0);
+            else
+                for (k.y = y0; k.y <= y1; k.y++) by_year[k.y - y0] += expr_fit(&v, &k, contrast_year, y0);
+            continue;
+        }
+        if (voter_init(a, &voters[nv++], e, y0, y1)) return -1;
+    }
+    cand kc = {lo, 0, 0, 0, date_weekday(lo)};
+    date_to_ymd(lo, &kc.y, &kc.m, &kc.d);
+    for (size_t k = 0; k < span; k++, cand_next(&kc)) {
+        date_day c = kc.c;
+        double s = by_weekday[kc.w] + by_year[kc.y - y0];
+        for (size_t i = 0; i < nv; i++) s += expr_fit(&voters[i], &kc, contrast_year, y0);
         for (size_t p = 0; p < hints->n_peers; p++) {
             if (hints->peers[p] == DATE_NONE) continue;
             long dd = labs((long)c - hints->peers[p]);
@@ -997,11 +1107,11 @@ int date_infer_reference(arena *a, const char *text, size_t len, const date_expr
             double f = dd == 0 ? 1.0 : dd == 1 ? 0.6 : dd <= 3 ? 0.3 : dd <= 7 ? 0.1 : 0;
             s += 2.0 * q * f;
         }
-        /* tie-break: towards the given date, else towards the lower bound
-         * set by an older dated item, else towards today */
         double tie;
         if (hints->given != DATE_NONE) tie = -1e-4 * (double)labs((long)hints->given - c);
-        else if (hints->not_before != DATE_NONE) tie = -1e-5 * (double)(c - lo);
+        else if (anchored) tie = -0.3 / 365.0 * (double)(c - lo);
+        else if (max_year) tie = -0.02 / 365.0 * (double)(c - lo);
+        else if (toward_lo) tie = -1e-5 * (double)(c - lo);
         else tie = -1e-5 * (double)(hi - c);
         score[k] = s + tie;
     }
@@ -1014,6 +1124,8 @@ int date_infer_reference(arena *a, const char *text, size_t len, const date_expr
      * share. */
     double s1 = score[best], mass = 0, near = 0, season = 0;
     for (size_t k = 0; k < span; k++) {
+        /* a day far below the best adds nothing a double can hold */
+        if (score[k] - s1 < -13.0) continue;
         double p = exp(3.0 * (score[k] - s1));
         mass += p;
         if (k + 1 >= best && k <= best + 1) near += p;
@@ -1021,7 +1133,6 @@ int date_infer_reference(arena *a, const char *text, size_t len, const date_expr
     }
     out->day = lo + (date_day)best;
     out->score = s1;
-    out->n_evidence = n_votes;
     double strength = s1 / 2.5;
     if (strength > 1) strength = 1;
     double conf = mass > 0 ? near / mass * strength : 0;
@@ -1032,6 +1143,8 @@ int date_infer_reference(arena *a, const char *text, size_t len, const date_expr
     if (out->season_confidence > 1) out->season_confidence = 1;
     if (hints->given != DATE_NONE && hints->given >= lo && hints->given <= hi)
         out->given_score = score[hints->given - lo];
+    if (hints->given == DATE_NONE && latest != DATE_NONE && latest >= lo && latest <= hi)
+        out->latest_score = score[latest - lo];
     if (s1 <= 0) out->day = hints->given != DATE_NONE ? hints->given : DATE_NONE;
     return 0;
 }

@@ -37,8 +37,6 @@ date_day date_parse_iso(const char *s, size_t len);
 void date_format(date_day day, char out[11]);
 date_day date_easter(int year);          /* Western (Gregorian) Easter Sunday */
 date_day date_orthodox_easter(int year); /* Orthodox Easter Sunday, as a Gregorian day */
-/* Today from the system clock (UTC). */
-date_day date_today(void);
 
 /* ---- Time expressions ------------------------------------------------------ */
 
@@ -98,7 +96,12 @@ int date_resolve(const date_expr *e, date_day ref, date_day *first, date_day *la
 typedef struct date_hints {
     date_day given;      /* the date the article came with, or DATE_NONE */
     date_day not_before; /* e.g. the date of a photo caption: the article is not older */
-    date_day today;      /* the latest possible day (DATE_NONE: the system clock) */
+    /* The latest possible day: the reference the text is known to exist by
+     * (its fetch or first ingest). DATE_NONE: no such bound; the window is
+     * then set by the text's own explicit dates, the caption date and the
+     * peers alone, and a text with none of them is not dated. Nothing here
+     * reads the clock. */
+    date_day latest;
     /* Reference days of related articles (same story), with their confidence:
      * they pull an uncertain inference towards them. May be NULL. */
     const date_day *peers;
@@ -114,13 +117,20 @@ typedef struct date_inference {
     double season_confidence; /* 0..1: within six weeks of day (the month and year are right) */
     double score;      /* the evidence for day */
     double given_score; /* the evidence for the given day (when there is one) */
+    double latest_score; /* the evidence for hints->latest (when set and no given day) */
     int n_evidence;    /* expressions that voted */
 } date_inference;
 
 /* Works out the day a text was written from its time expressions: explicit
  * dates, month names, weekdays, holidays and years each vote for the days
- * they are consistent with; the best-supported day wins. exprs/n are from
- * date_find() on the same text (pass NULL to have them found). */
+ * they are consistent with; the best-supported day wins. The candidate days
+ * run from the given date back two years; else from the latest explicit
+ * year the text names (or six years back) up to hints->latest; else, with
+ * no bound at all, over the years the text's explicit dates, the caption
+ * date and the peers imply. Among equally supported days the one nearest
+ * the given date wins, else the earliest after the text's own explicit
+ * dates, else the latest. exprs/n are from date_find() on the same text
+ * (pass NULL to have them found). */
 int date_infer_reference(arena *a, const char *text, size_t len, const date_expr *exprs, size_t n,
                          const date_hints *hints, date_inference *out);
 

@@ -142,7 +142,7 @@ static int eval_trafilatura(const char *dir, bool verbose, FILE *progress, json_
         arena_init(&a);
         clean_result r;
         double t0 = cpu_now();
-        int rc = html ? clean_html(&a, html, len, url, NULL, &r) : -1;
+        int rc = html ? clean_html(&a, html, len, url, NULL, NULL, &r) : -1;
         t.seconds += cpu_now() - t0;
         t.bytes += len;
         t.pages++;
@@ -398,7 +398,7 @@ static int eval_readability(const char *dir, bool verbose, FILE *progress, json_
         arena_init(&a);
         clean_result r;
         double t0 = cpu_now();
-        int rc = clean_html(&a, src, slen, NULL, NULL, &r);
+        int rc = clean_html(&a, src, slen, NULL, NULL, NULL, &r);
         secs += cpu_now() - t0;
         bytes += slen;
         pages++;

@@ -1511,7 +1511,8 @@ static size_t emit(hstate *s, clean_ctx *c, int32_t best, bool strict, bool all,
 }
 
 static int clean_html_once(arena *a, const char *html, size_t len, const char *url, const char *given_date,
-                           const char *source, const clean_learned *learned, clean_result *out)
+                           const char *reference_date, const char *latest_date, const char *source,
+                           const clean_learned *learned, clean_result *out)
 {
     if (!a || !out || (!html && len)) return -2;
     memset(out, 0, sizeof *out);
@@ -1612,21 +1613,23 @@ static int clean_html_once(arena *a, const char *html, size_t len, const char *u
     buf_free(&s.title);
     buf_free(&s.jsonld);
     buf_free(&s.h1);
-    int frc = clean_finish(&c, given_date, &published, &modified, out);
+    int frc = clean_finish(&c, given_date, reference_date, latest_date, &published, &modified, out);
     if (!out->title) out->title = c.title;
     return rc ? rc : frc;
 }
 
-int clean_html(arena *a, const char *html, size_t len, const char *url, const char *given_date, clean_result *out)
+int clean_html(arena *a, const char *html, size_t len, const char *url, const char *given_date,
+               const char *reference_date, clean_result *out)
 {
-    return clean_html_once(a, html, len, url, given_date, NULL, NULL, out);
+    return clean_html_once(a, html, len, url, given_date, reference_date, NULL, NULL, NULL, out);
 }
 
 int clean_html_learned(arena *a, const char *html, size_t len, const char *url, const char *given_date,
-                       const char *source, const clean_learned *learned, clean_result *out)
+                       const char *reference_date, const char *latest_date, const char *source,
+                       const clean_learned *learned, clean_result *out)
 {
-    int rc = clean_html_once(a, html, len, url, given_date, source, learned, out);
+    int rc = clean_html_once(a, html, len, url, given_date, reference_date, latest_date, source, learned, out);
     if (rc == 0 && learned && learned->n_keys && clean_learned_overreach(out))
-        rc = clean_html_once(a, html, len, url, given_date, source, NULL, out);
+        rc = clean_html_once(a, html, len, url, given_date, reference_date, latest_date, source, NULL, out);
     return rc;
 }

@@ -17,13 +17,16 @@
 
 const char usage_extract[] =
     "usage: accord extract [--json] [--html | --text] [--url URL] [--date YYYY-MM-DD]\n"
-    "                      [--source NAME] [--removed] FILE|-\n\n"
+    "                      [--reference DATE] [--source NAME] [--removed] FILE|-\n\n"
     "Runs the clean stage on one document without storing it and prints its main\n"
     "text, one paragraph per line, after its title, author, outlet and dates.\n\n"
     "  --html, --text   the input kind (default: from the file name, else the content)\n"
     "  --url URL        where the page came from (dates in its path count)\n"
     "  --date DATE      the date the document was given with (crawl or feed date);\n"
     "                   a text file's leading \"date YYYY-MM-DD\" header also gives it\n"
+    "  --reference DATE the day the document is known by when it does not say\n"
+    "                   (YYYY-MM-DD or a date-time; default: the --date): dates\n"
+    "                   without a year or relative to the writing resolve against it\n"
     "  --source NAME    the outlet, named in learned-boilerplate reasons\n"
     "  --removed        also list what was taken out, with the reason\n"
     "  --json           title, paragraphs, dates {given, published, modified, event}\n"
@@ -48,15 +51,16 @@ static bool looks_html(const char *path, const char *d, size_t n)
 
 int cmd_extract(cli *c, int argc, char **argv)
 {
-    enum { O_HTML = 2000, O_TEXT, O_URL, O_DATE, O_SOURCE, O_REMOVED }; /* above cli.c's own */
+    enum { O_HTML = 2000, O_TEXT, O_URL, O_DATE, O_SOURCE, O_REMOVED, O_REFERENCE }; /* above cli.c's own */
     static const struct option opts[] = {
         {"html", no_argument, NULL, O_HTML},          {"text", no_argument, NULL, O_TEXT},
         {"url", required_argument, NULL, O_URL},      {"date", required_argument, NULL, O_DATE},
         {"source", required_argument, NULL, O_SOURCE}, {"removed", no_argument, NULL, O_REMOVED},
+        {"reference", required_argument, NULL, O_REFERENCE},
         {0, 0, 0, 0},
     };
     int kind = 0; /* 0 auto, 1 html, 2 text */
-    const char *url = NULL, *date = NULL, *source = NULL;
+    const char *url = NULL, *date = NULL, *source = NULL, *reference = NULL;
     bool show_removed = false;
     int o;
     while ((o = cli_getopt(c, argc, argv, "", opts)) != -1) {
@@ -65,6 +69,7 @@ int cmd_extract(cli *c, int argc, char **argv)
         case O_TEXT: kind = 2; break;
         case O_URL: url = optarg; break;
         case O_DATE: date = optarg; break;
+        case O_REFERENCE: reference = optarg; break;
         case O_SOURCE: source = optarg; break;
         case O_REMOVED: show_removed = true; break;
         default: return cli_usage_error(c, "unknown option");
@@ -72,6 +77,9 @@ int cmd_extract(cli *c, int argc, char **argv)
     }
     if (optind + 1 != argc) return cli_usage_error(c, "give one FILE, or - for standard input");
     if (date && !acc_is_date(date, strlen(date))) return cli_usage_error(c, "--date wants YYYY-MM-DD, not '%s'", date);
+    long long ts;
+    if (reference && !acc_parse_timestamp(reference, &ts))
+        return cli_usage_error(c, "--reference wants YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, not '%s'", reference);
     const char *path = argv[optind];
     char *data = NULL;
     size_t len = 0;
@@ -85,7 +93,7 @@ int cmd_extract(cli *c, int argc, char **argv)
     int crc;
     buf fixed = BUF_INIT;
     if (html) {
-        crc = clean_html(&a, data, len, url, date, &r);
+        crc = clean_html(&a, data, len, url, date, reference ? reference : date, &r);
     } else {
         /* as ingest does: repair UTF-8, take a leading "date YYYY-MM-DD" */
         text_utf8_repair(data, len, &fixed, NULL);
@@ -100,7 +108,7 @@ int cmd_extract(cli *c, int argc, char **argv)
             t += 15;
             tl -= 15;
         }
-        crc = buf_failed(&fixed) ? -1 : clean_text(&a, t, tl, date, source, &r);
+        crc = buf_failed(&fixed) ? -1 : clean_text(&a, t, tl, date, reference ? reference : date, source, &r);
     }
     if (crc) {
         buf_free(&fixed);

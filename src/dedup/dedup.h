@@ -151,7 +151,7 @@ int dedup_components(const dedup_pair *pairs, size_t n_pairs, size_t n_docs, con
 /* One sentence as the aligner sees it: its span and feature sets. */
 typedef struct dedup_sentence {
     uint32_t start, end; /* byte span in the text */
-    uint64_t *grams;     /* sorted distinct character 4-gram hashes of the match key */
+    uint32_t *grams;     /* sorted distinct character 4-grams of the match key (4 bytes each) */
     uint32_t n_grams;
     uint32_t n_words;
     uint64_t *words; /* sorted distinct word hashes */
@@ -268,8 +268,8 @@ typedef struct dedup_state dedup_state;
 
 /* What dedup_apply() found for one article. */
 typedef struct dedup_match {
-    int64_t copy_of;     /* the earlier article it is a copy of (closest, then lowest
-                            rowid), or 0 */
+    int64_t copy_of;     /* the earlier (lower rowid) article it is a copy of, the
+                            closest, ties to the lowest rowid; or 0 */
     double copy_jaccard; /* the exact Jaccard with copy_of */
     size_t n_copies;     /* copy pairs found */
     size_t n_shared;     /* shared-passage pairs found */
@@ -295,8 +295,8 @@ void dedup_state_set_cache(dedup_state *ds, size_t bytes);
  * its copies (band candidates verified against the exact Jaccard) and the
  * earlier articles it shares passages with (fingerprint candidates aligned
  * sentence by sentence), adds it to the index and queues its rows. m may
- * be NULL. Fails only when the store does (then the caller rolls back and
- * opens the state again). */
+ * be NULL. Fails only when the store or memory does (then the caller
+ * rolls back and opens the state again). */
 int dedup_apply(dedup_state *ds, struct store *st, int64_t article, const dedup_prepared *p,
                 dedup_match *m);
 /* Writes the queued rows; the caller commits right after. */

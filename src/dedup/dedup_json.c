@@ -124,10 +124,11 @@ static int find_rowid(const int64_t *ids, size_t n, int64_t rowid)
     return p ? (int)(p - ids) : -1;
 }
 
-static node *sort_nodes;
-static int cmp_rank(const void *x, const void *y)
+/* qsort_r's comparator: no global, so two requests may list at once. */
+static int cmp_rank(const void *x, const void *y, void *ctx)
 {
-    const node *a = &sort_nodes[*(const uint32_t *)x], *b = &sort_nodes[*(const uint32_t *)y];
+    const node *nodes = ctx;
+    const node *a = &nodes[*(const uint32_t *)x], *b = &nodes[*(const uint32_t *)y];
     if (a == b) return 0;
     return art_before(a->date, a->id, b->date, b->id) ? -1 : 1;
 }
@@ -251,8 +252,7 @@ int dedup_dups_json(store *st, char **json)
         }
         for (size_t i = 0; i < n_nodes; i++)
             order[i] = (uint32_t)i;
-        sort_nodes = nodes;
-        qsort(order, n_nodes, sizeof *order, cmp_rank);
+        qsort_r(order, n_nodes, sizeof *order, cmp_rank, nodes);
         for (size_t i = 0; i < n_nodes; i++)
             rank[order[i]] = (uint32_t)i;
         dedup_components(pairs, n_pairs, n_nodes, rank, group);

@@ -432,11 +432,12 @@ static void u64map_free(u64map *m)
 /* ---- Bloom filters ---------------------------------------------------------- */
 
 /* A blocked Bloom filter (each key sets 5 bits in one 512-bit block: one
- * cache line a lookup), 8 bits a key, about 3% false positives at its
- * capacity (a false positive costs one read that finds nothing). When full
- * a filter of twice the capacity is chained after it, so the chain never
- * needs the keys again. */
-enum { BLOOM_PROBES = 5, BLOOM_BITS_PER_KEY = 8, BLOOM_MIN_KEYS = 1 << 16 };
+ * cache line a lookup), 8 bits a key at its capacity, about 3% false
+ * positives there (a false positive costs one read that finds nothing).
+ * When full it is built again from the store at twice the size (which also
+ * forgets the keys of articles gone), so the work of rebuilding stays
+ * proportional to the keys added and a lookup touches one filter. */
+enum { BLOOM_PROBES = 5, BLOOM_BITS_PER_KEY = 8, BLOOM_MIN_KEYS = 1 << 10 };
 
 typedef struct bloom {
     uint64_t *bits;  /* n_blocks * 8 words */
@@ -474,20 +475,16 @@ static uint64_t *bloom_block(const bloom *b, uint64_t h)
     return b->bits + (size_t)(((h & 0xffffffffu) * b->n_blocks) >> 32) * 8;
 }
 
-static int bloom_chain_add(bloom_chain *c, uint64_t key)
+/* Adds a key to the last filter (which may go past its capacity: the
+ * caller rebuilds before that, see filter_room()). */
+static void bloom_chain_add(bloom_chain *c, uint64_t key)
 {
-    if (c->n == 0 || c->v[c->n - 1].n >= c->v[c->n - 1].cap) {
-        size_t next = c->n ? c->v[c->n - 1].cap * 2 : 0;
-        int rc = bloom_chain_grow(c, next);
-        if (rc) return rc;
-    }
     bloom *b = &c->v[c->n - 1];
     uint64_t h = dedup_mix64(key), g = dedup_mix64(h ^ 0x2545f4914f6cdd1dULL);
     uint64_t *blk = bloom_block(b, h);
     for (int i = 0; i < BLOOM_PROBES; i++, g >>= 9)
         blk[(g >> 6) & 7] |= 1ULL << (g & 63);
     b->n++;
-    return 0;
 }
 
 static int bloom_chain_maybe(const bloom_chain *c, uint64_t key)
@@ -552,10 +549,9 @@ typedef struct pend_pair {
     int shared_a, shared_b, passages; /* shared-passage pairs only */
 } pend_pair;
 
-/* A cached article: its prepared sentences and shingles, in its own arena. */
+/* A cached article: its prepared sentences and shingles, in one block. */
 typedef struct cache_entry {
     int64_t article; /* 0 once dropped */
-    arena a;
     dedup_doc doc;
     dedup_shingles shingles;
     size_t bytes;
@@ -698,8 +694,7 @@ static int is_indexed(dedup_state *ds, store *st, int64_t article, int *yes)
 
 static void cache_entry_free(cache_entry *e)
 {
-    arena_free(&e->a);
-    free(e);
+    free(e); /* one block: the entry and its arrays */
 }
 
 static void cache_evict(dedup_state *ds)
@@ -736,47 +731,56 @@ static void *copy_array(arena *a, const void *v, size_t n, size_t elem, size_t *
     return d;
 }
 
-/* Keeps a copy of the article's sentences and shingles (best effort: a
- * cache that cannot grow only makes later reads slower). */
+/* Carves n elements from a block being filled. */
+static void *carve(unsigned char **at, const void *v, size_t n, size_t elem)
+{
+    void *d = *at;
+    if (n) memcpy(d, v, n * elem);
+    *at += (n * elem + 7) & ~(size_t)7;
+    return d;
+}
+
+/* Keeps a copy of the article's sentences and shingles, in one block
+ * (best effort: a cache that cannot grow only makes later reads slower). */
 static void cache_put(dedup_state *ds, int64_t article, const dedup_prepared *p)
 {
     if (ds->cache_limit == 0) return;
-    cache_entry *e = calloc(1, sizeof *e);
-    if (!e) return;
-    arena_init(&e->a);
-    e->article = article;
-    size_t bytes = sizeof *e;
-    int ok = 1;
-    e->shingles.n = p->shingles.n;
-    e->shingles.h = copy_array(&e->a, p->shingles.h, p->shingles.n, sizeof *p->shingles.h, &bytes);
-    ok = e->shingles.h != NULL;
-    e->doc.len = p->doc.len;
-    e->doc.n_sentences = p->doc.n_sentences;
-    e->doc.sentences = copy_array(&e->a, p->doc.sentences, p->doc.n_sentences,
-                                  sizeof *p->doc.sentences, &bytes);
-    ok = ok && e->doc.sentences;
-    for (size_t i = 0; ok && i < p->doc.n_sentences; i++) {
-        dedup_sentence *d = &e->doc.sentences[i];
-        const dedup_sentence *s = &p->doc.sentences[i];
-        d->grams = copy_array(&e->a, s->grams, s->n_grams, sizeof *s->grams, &bytes);
-        d->words = copy_array(&e->a, s->words, s->n_word_set, sizeof *s->words, &bytes);
-        d->nums = copy_array(&e->a, s->nums, s->n_nums, sizeof *s->nums, &bytes);
-        ok = d->grams && d->words && d->nums;
+    const dedup_doc *doc = &p->doc;
+    size_t bytes = ((sizeof(cache_entry) + 7) & ~(size_t)7) + p->shingles.n * 8 +
+                   doc->n_sentences * ((sizeof(dedup_sentence) + 7) & ~(size_t)7);
+    for (size_t i = 0; i < doc->n_sentences; i++) {
+        const dedup_sentence *x = &doc->sentences[i];
+        bytes += (((size_t)x->n_grams * 4 + 7) & ~(size_t)7) + ((size_t)x->n_word_set + x->n_nums) * 8;
     }
-    if (ok && ds->fifo_head + ds->fifo_n == ds->fifo_cap && ds->fifo_head > 0) {
+    if (ds->fifo_n && ds->fifo_head + ds->fifo_n == ds->fifo_cap && ds->fifo_head > 0) {
         memmove(ds->fifo, ds->fifo + ds->fifo_head, ds->fifo_n * sizeof *ds->fifo);
         ds->fifo_head = 0;
     }
-    ok = ok && grow((void **)&ds->fifo, &ds->fifo_cap, ds->fifo_head + ds->fifo_n + 1,
-                    sizeof *ds->fifo) == 0;
-    if (!ok) {
-        cache_entry_free(e);
+    if (grow((void **)&ds->fifo, &ds->fifo_cap, ds->fifo_head + ds->fifo_n + 1,
+             sizeof *ds->fifo) != 0)
         return;
-    }
+    unsigned char *mem = malloc(bytes), *at = mem;
+    if (!mem) return;
+    cache_entry *e = (cache_entry *)mem;
+    at += (sizeof *e + 7) & ~(size_t)7;
+    memset(e, 0, sizeof *e);
+    e->article = article;
     e->bytes = bytes;
+    e->shingles.n = p->shingles.n;
+    e->shingles.h = carve(&at, p->shingles.h, p->shingles.n, sizeof *p->shingles.h);
+    e->doc.len = doc->len;
+    e->doc.n_sentences = doc->n_sentences;
+    e->doc.sentences = carve(&at, doc->sentences, doc->n_sentences, sizeof *doc->sentences);
+    for (size_t i = 0; i < doc->n_sentences; i++) {
+        dedup_sentence *d = &e->doc.sentences[i];
+        const dedup_sentence *x = &doc->sentences[i];
+        d->grams = carve(&at, x->grams, x->n_grams, sizeof *x->grams);
+        d->words = carve(&at, x->words, x->n_word_set, sizeof *x->words);
+        d->nums = carve(&at, x->nums, x->n_nums, sizeof *x->nums);
+    }
     cache_drop(ds, article);
     if (u64map_put(&ds->cached, (uint64_t)article, (uint64_t)(uintptr_t)e) != 0) {
-        cache_entry_free(e);
+        free(mem);
         return;
     }
     ds->fifo[ds->fifo_head + ds->fifo_n] = e;
@@ -804,27 +808,41 @@ static int state_new(store *st, int filtered, dedup_state **out)
     return 0;
 }
 
-static int64_t count_of(store *st, const char *sql)
-{
-    sqlite3_stmt *s = store_prepare(st, sql);
-    if (!s) return -1;
-    int64_t n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
-    sqlite3_reset(s);
-    return n;
-}
-
 /* Adds every key of a column to the filter. */
 static int load_keys(dedup_state *ds, store *st, const char *sql, uint64_t salt)
 {
     sqlite3_stmt *s = store_prepare(st, sql);
     if (!s) return ACCORD_EINTERNAL;
-    int r, rc = 0;
-    while (!rc && (r = sqlite3_step(s)) == SQLITE_ROW)
-        rc = bloom_chain_add(&ds->filter, (uint64_t)sqlite3_column_int64(s, 0) ^ salt);
-    if (!rc && r != SQLITE_DONE) rc = db_fail(st, "loading the index");
+    int r;
+    while ((r = sqlite3_step(s)) == SQLITE_ROW)
+        bloom_chain_add(&ds->filter, (uint64_t)sqlite3_column_int64(s, 0) ^ salt);
     sqlite3_reset(s);
-    if (rc == ACCORD_ENOMEM) rc = acc_error(rc, "dedup: out of memory loading the index");
+    return r == SQLITE_DONE ? 0 : db_fail(st, "loading the index");
+}
+
+/* A new filter for `keys` keys holding every key stored and queued. */
+static int filter_rebuild(dedup_state *ds, store *st, size_t keys)
+{
+    bloom_chain_free(&ds->filter);
+    int rc = bloom_chain_grow(&ds->filter, keys);
+    if (rc) return acc_error(rc, "dedup: out of memory building the index filter");
+    rc = load_keys(ds, st, "SELECT band_key FROM dedup_band", SALT_BAND);
+    if (!rc) rc = load_keys(ds, st, "SELECT fp FROM dedup_sentence_fp", SALT_FP);
+    for (size_t i = 0; !rc && i < ds->bands.n; i++)
+        bloom_chain_add(&ds->filter, ds->bands.v[i].key ^ SALT_BAND);
+    for (size_t i = 0; !rc && i < ds->fps.n; i++)
+        bloom_chain_add(&ds->filter, ds->fps.v[i].key ^ SALT_FP);
+    if (!rc && ds->filter.v[0].n > ds->filter.v[0].cap) /* the estimate was short */
+        return filter_rebuild(ds, st, ds->filter.v[0].n * 2);
     return rc;
+}
+
+/* Makes room in the filter for `more` keys. */
+static int filter_room(dedup_state *ds, store *st, size_t more)
+{
+    const bloom *b = &ds->filter.v[0];
+    if (b->n + more <= b->cap) return 0;
+    return filter_rebuild(ds, st, (b->n + more) * 2);
 }
 
 int dedup_state_open(store *st, dedup_state **out)
@@ -832,22 +850,23 @@ int dedup_state_open(store *st, dedup_state **out)
     dedup_state *ds;
     int rc = state_new(st, 1, &ds);
     if (rc) return rc;
-    int64_t n_bands = count_of(st, "SELECT count(*) FROM dedup_band");
-    int64_t n_fps = count_of(st, "SELECT count(*) FROM dedup_sentence_fp");
-    if (n_bands < 0 || n_fps < 0) {
-        rc = db_fail(st, "counting the index");
+    /* Room for as many keys again: bands and at most two fingerprints a
+     * sentence per article. */
+    sqlite3_stmt *s =
+        store_prepare(st, "SELECT count(*), coalesce(sum(n_sentences), 0) FROM dedup_sketch");
+    if (!s) {
+        rc = ACCORD_EINTERNAL;
         goto fail;
     }
-    /* Room for a quarter more before a second filter is chained. */
-    rc = bloom_chain_grow(&ds->filter, (size_t)(n_bands + n_fps) * 5 / 4);
-    if (rc) {
-        rc = acc_error(rc, "dedup: out of memory opening the index");
-        goto fail;
+    int64_t n_articles = 0, n_sentences = 0;
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        n_articles = sqlite3_column_int64(s, 0);
+        n_sentences = sqlite3_column_int64(s, 1);
     }
-    rc = load_keys(ds, st, "SELECT band_key FROM dedup_band", SALT_BAND);
-    if (!rc) rc = load_keys(ds, st, "SELECT fp FROM dedup_sentence_fp", SALT_FP);
+    sqlite3_reset(s);
+    rc = filter_rebuild(ds, st, (size_t)(n_articles * ds->c.bands + 2 * n_sentences) * 2);
     if (rc) goto fail;
-    sqlite3_stmt *s = store_prepare(st, "SELECT article FROM dedup_sketch");
+    s = store_prepare(st, "SELECT article FROM dedup_sketch");
     if (!s) {
         rc = ACCORD_EINTERNAL;
         goto fail;
@@ -1175,8 +1194,12 @@ static int cand_by_article(const void *x, const void *y)
 }
 
 /* Queues the article's rows and adds its keys to the filter. */
-static int queue_article(dedup_state *ds, int64_t article, const dedup_prepared *p)
+static int queue_article(dedup_state *ds, store *st, int64_t article, const dedup_prepared *p)
 {
+    if (ds->filtered) {
+        int rc = filter_room(ds, st, (size_t)p->n_bands + p->n_fps);
+        if (rc) return rc;
+    }
     if (grow((void **)&ds->arts, &ds->cap_arts, ds->n_arts + 1, sizeof *ds->arts))
         return ACCORD_ENOMEM;
     pend_article *pa = &ds->arts[ds->n_arts];
@@ -1198,13 +1221,11 @@ static int queue_article(dedup_state *ds, int64_t article, const dedup_prepared 
     ds->n_arts++;
     for (int b = 0; b < p->n_bands; b++) {
         if (pend_keys_add(&ds->bands, p->band_keys[b], article, 0)) return ACCORD_ENOMEM;
-        if (ds->filtered && bloom_chain_add(&ds->filter, p->band_keys[b] ^ SALT_BAND))
-            return ACCORD_ENOMEM;
+        if (ds->filtered) bloom_chain_add(&ds->filter, p->band_keys[b] ^ SALT_BAND);
     }
     for (size_t i = 0; i < p->n_fps; i++) {
         if (pend_keys_add(&ds->fps, p->fps[i].fp, article, p->fps[i].sentence)) return ACCORD_ENOMEM;
-        if (ds->filtered && bloom_chain_add(&ds->filter, p->fps[i].fp ^ SALT_FP))
-            return ACCORD_ENOMEM;
+        if (ds->filtered) bloom_chain_add(&ds->filter, p->fps[i].fp ^ SALT_FP);
     }
     return indexed_set(ds, article, 1);
 }
@@ -1285,7 +1306,7 @@ int dedup_apply(dedup_state *ds, store *st, int64_t article, const dedup_prepare
     }
     if (rc) goto out;
 
-    rc = queue_article(ds, article, p);
+    rc = queue_article(ds, st, article, p);
     if (!rc) cache_put(ds, article, p);
 out:
     if (rc == ACCORD_ENOMEM) rc = acc_error(rc, "dedup: out of memory matching an article");

@@ -442,9 +442,53 @@ static int group_entities(ex_ctx *c)
 
 /* ---- Time expressions ------------------------------------------------------ */
 
+uint64_t ex_date_pack(const date_expr *d)
+{
+    uint64_t v = 0;
+    v |= (uint64_t)(d->kind & 0xf);
+    v |= (uint64_t)(d->unit & 0x7) << 4;
+    v |= (uint64_t)(d->holiday & 0xf) << 7;
+    v |= (uint64_t)(d->future ? 1 : 0) << 11;
+    v |= (uint64_t)(d->narrative ? 1 : 0) << 12;
+    v |= (uint64_t)((d->weekday + 1) & 0xf) << 13;
+    v |= (uint64_t)(d->month & 0xf) << 17;
+    v |= (uint64_t)(d->day & 0x1f) << 21;
+    v |= (uint64_t)((uint16_t)d->offset) << 26;
+    v |= (uint64_t)((uint16_t)d->year) << 42;
+    return v;
+}
+
+void ex_date_unpack(uint64_t v, date_expr *d)
+{
+    memset(d, 0, sizeof *d);
+    d->kind = (uint8_t)(v & 0xf);
+    d->unit = (uint8_t)((v >> 4) & 0x7);
+    d->holiday = (uint8_t)((v >> 7) & 0xf);
+    d->future = (v >> 11) & 1;
+    d->narrative = (v >> 12) & 1;
+    d->weekday = (int8_t)((int)((v >> 13) & 0xf) - 1);
+    d->month = (int8_t)((v >> 17) & 0xf);
+    d->day = (int8_t)((v >> 21) & 0x1f);
+    d->offset = (int16_t)(uint16_t)((v >> 26) & 0xffff);
+    d->year = (int16_t)(uint16_t)((v >> 42) & 0xffff);
+}
+
+char *ex_timex_value(arena *a, const date_expr *d, int32_t ref)
+{
+    date_day f, l;
+    if (ref == DATE_NONE || date_resolve(d, ref, &f, &l) != 0) return NULL;
+    char b1[11], b2[11], out[24];
+    date_format(f, b1);
+    date_format(l, b2);
+    if (f == l) snprintf(out, sizeof out, "%s", b1);
+    else snprintf(out, sizeof out, "%s/%s", b1, b2);
+    return arena_strdup(a, out);
+}
+
 static int list_timexes(ex_ctx *c)
 {
     extract_result *r = c->r;
+    const text_doc *doc = c->doc;
     r->timexes = arena_calloc(c->a, c->n_dates ? c->n_dates : 1, sizeof *r->timexes);
     if (!r->timexes) return -1;
     for (size_t k = 0; k < c->n_dates; k++) {
@@ -454,15 +498,20 @@ static int list_timexes(ex_ctx *c)
         x->end = d->end;
         x->text = arena_strndup(c->a, c->text + d->start, d->end - d->start);
         if (!x->text) return -1;
-        date_day f, l;
-        if (c->ref_day != DATE_NONE && date_resolve(d, c->ref_day, &f, &l) == 0) {
-            char b1[11], b2[11], out[24];
-            date_format(f, b1);
-            date_format(l, b2);
-            if (f == l) snprintf(out, sizeof out, "%s", b1);
-            else snprintf(out, sizeof out, "%s/%s", b1, b2);
-            x->value = arena_strdup(c->a, out);
-            if (!x->value) return -1;
+        x->expr = ex_date_pack(d);
+        /* The sentence holding it whole: the last one starting at or
+         * before it. */
+        size_t lo = 0, hi = doc->n_sentences;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (doc->sentences[mid].start <= d->start) lo = mid + 1;
+            else hi = mid;
+        }
+        x->sentence = lo > 0 && d->end <= doc->sentences[lo - 1].end ? (int32_t)(lo - 1) : -1;
+        if (c->ref_day != DATE_NONE) {
+            x->value = ex_timex_value(c->a, d, c->ref_day);
+            date_day f, l;
+            if (!x->value && date_resolve(d, c->ref_day, &f, &l) == 0) return -1;
         }
     }
     return 0;
@@ -470,7 +519,13 @@ static int list_timexes(ex_ctx *c)
 
 /* ---- The article ------------------------------------------------------------- */
 
-int extract_article(arena *a, const text_doc *doc, const char *pub_date, extract_result *out)
+int extract_init(void)
+{
+    if (gz_init() != 0) return acc_error(ACCORD_ENOMEM, "extract: out of memory building the gazetteer");
+    return 0;
+}
+
+int extract_article(arena *a, const text_doc *doc, const char *ref_date, extract_result *out)
 {
     memset(out, 0, sizeof *out);
     if (!doc || !doc->text) return -2;
@@ -512,7 +567,7 @@ int extract_article(arena *a, const text_doc *doc, const char *pub_date, extract
     }
     if (group_entities(&c) < 0) return -1;
 
-    if (pub_date && strlen(pub_date) >= 10 && acc_is_date(pub_date, 10)) c.ref_day = date_parse_iso(pub_date, 10);
+    if (ref_date && strlen(ref_date) >= 10 && acc_is_date(ref_date, 10)) c.ref_day = date_parse_iso(ref_date, 10);
     date_expr *dates = NULL;
     size_t nd = 0;
     if (date_find(a, doc->text, doc->len, &dates, &nd) < 0) return -1;

@@ -123,7 +123,10 @@ typedef struct extract_quantity {
 typedef struct extract_timex {
     uint32_t start, end;
     const char *text;  /* "on Friday", "last month", "Dec 19, 2024" */
-    const char *value; /* "2025-04-18", "2025-03", "2024", or NULL when unresolved */
+    const char *value; /* "2025-04-18", "2025-04-14/2025-04-20", or NULL when unresolved */
+    int32_t sentence;  /* the sentence holding it whole (text_doc.sentences), or -1 */
+    uint64_t expr;     /* the parsed expression, packed (stored, so that a new
+                          reference date re-resolves it without the text) */
 } extract_timex;
 
 /* ---- One article --------------------------------------------------------- */
@@ -141,9 +144,20 @@ typedef struct extract_result {
     size_t n_timexes;
 } extract_result;
 
-/* Runs every extractor over one analysed article. pub_date ("YYYY-MM-DD",
- * may be NULL) anchors relative dates. 0 or negative (out of memory). */
-int extract_article(arena *a, const text_doc *doc, const char *pub_date, extract_result *out);
+/* Builds the stage's read-only tables (the gazetteer) once. Call it before
+ * starting threads that run extract_article(); afterwards nothing the
+ * extractors reach is written, so extract_article() may run on any number
+ * of threads at once. 0, or ACCORD_ENOMEM. (Without it, the first
+ * extract_article() builds the tables, also safely, under pthread_once.) */
+int extract_init(void);
+
+/* Runs every extractor over one analysed article: a pure, reentrant
+ * function of the document and ref_date ("YYYY-MM-DD", may be NULL), the
+ * article's reference date, which anchors relative and yearless dates
+ * (time expressions, the "when" of quantities). No store, no clock, no
+ * shared mutable state; every result lives in a. 0 or negative (out of
+ * memory). */
+int extract_article(arena *a, const text_doc *doc, const char *ref_date, extract_result *out);
 
 /* The cross-article key of a name: accents and case folded, punctuation
  * dropped ("J.D." = "JD"), y/j folded to i, w to v, ph to f, doubled letters

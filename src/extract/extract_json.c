@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "extract_store.h"
+#include "util/buf.h"
 #include "util/json.h"
 #include "util/util.h"
 
@@ -39,7 +40,7 @@ static int64_t find_entity(store *st, const char *q)
             "SELECT id FROM entities WHERE key = ?1",
             "SELECT entity FROM entity_aliases WHERE alias = ?2 COLLATE NOCASE LIMIT 1",
             ("SELECT e.id FROM entities e WHERE e.surname = ?1 ORDER BY e.words DESC, "
-             "(SELECT count(*) FROM mentions m WHERE m.entity = e.id) DESC LIMIT 1"),
+             "e.n_mentions DESC LIMIT 1"),
         };
         for (size_t i = 0; i < sizeof sql / sizeof sql[0] && !id; i++) {
             s = store_prepare(st, sql[i]);
@@ -85,9 +86,10 @@ int extract_entities_json(store *st, const char *type, int limit, int offset, ch
     *json = NULL;
     if (limit <= 0) limit = 100;
     sqlite3_stmt *s = store_prepare(
-        st, "SELECT e.id, e.name, e.type, count(m.rowid) AS n, count(DISTINCT m.article) AS na "
-            "FROM entities e JOIN mentions m ON m.entity = e.id "
-            "WHERE ?1 IS NULL OR e.type = ?1 GROUP BY e.id ORDER BY n DESC, e.name LIMIT ?2 OFFSET ?3");
+        st, "SELECT e.id, e.name, e.type, e.n_mentions AS n, "
+            "(SELECT count(DISTINCT m.article) FROM mentions m WHERE m.entity = e.id) AS na "
+            "FROM entities e WHERE e.n_mentions > 0 AND (?1 IS NULL OR e.type = ?1) "
+            "ORDER BY n DESC, e.name LIMIT ?2 OFFSET ?3");
     if (!s) return ACCORD_EINTERNAL;
     if (type) sqlite3_bind_text(s, 1, type, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int(s, 2, limit);
@@ -112,8 +114,7 @@ int extract_entities_json(store *st, const char *type, int limit, int offset, ch
         json_object_set_new(e, "aliases", al);
         json_object_set_new(e, "roles", string_column(st, "SELECT DISTINCT role FROM mentions WHERE entity = ? AND role IS NOT NULL", id));
     }
-    s = store_prepare(st, "SELECT count(DISTINCT e.id) FROM entities e JOIN mentions m ON m.entity = e.id "
-                          "WHERE ?1 IS NULL OR e.type = ?1");
+    s = store_prepare(st, "SELECT count(*) FROM entities e WHERE e.n_mentions > 0 AND (?1 IS NULL OR e.type = ?1)");
     int64_t total = 0;
     if (s) {
         if (type) sqlite3_bind_text(s, 1, type, -1, SQLITE_TRANSIENT);
@@ -130,17 +131,45 @@ static const char quote_cols[] =
     "SELECT q.id, a.id AS article, a.source, q.text, q.start, q.end, q.partial, "
     "coalesce(e.name, q.speaker) AS speaker, q.entity, "
     "(SELECT m.role FROM mentions m WHERE m.entity = q.entity AND m.role IS NOT NULL LIMIT 1) AS role, "
-    "q.speaker_text, q.cue, q.how, sa.story "
+    "q.speaker_text, q.cue, q.how "
     "FROM quotes q JOIN articles a ON a.rowid = q.article "
-    "LEFT JOIN entities e ON e.id = q.entity "
-    "LEFT JOIN story_articles sa ON sa.article = q.article ";
+    "LEFT JOIN entities e ON e.id = q.entity ";
+
+/* The filter on a list of articles: ?N is NULL (any article) or a JSON
+ * array of rowids, which json_each() reads, so the statement is cached. */
+#define IN_ARTICLES(col, n) "(?" #n " IS NULL OR " col " IN (SELECT value FROM json_each(?" #n ")))"
+
+static int bind_articles(sqlite3_stmt *s, int i, const int64_t *articles, size_t n)
+{
+    if (!articles) return sqlite3_bind_null(s, i) == SQLITE_OK ? 0 : ACCORD_EINTERNAL;
+    buf b = BUF_INIT;
+    buf_putc(&b, '[');
+    for (size_t k = 0; k < n; k++) buf_printf(&b, "%s%lld", k ? "," : "", (long long)articles[k]);
+    buf_putc(&b, ']');
+    if (buf_failed(&b)) {
+        buf_free(&b);
+        return acc_error(ACCORD_ENOMEM, "out of memory");
+    }
+    int rc = sqlite3_bind_text(s, i, buf_cstr(&b), (int)b.len, SQLITE_TRANSIENT);
+    buf_free(&b);
+    return rc == SQLITE_OK ? 0 : ACCORD_EINTERNAL;
+}
+
+static int64_t count_of(store *st, sqlite3_stmt *s)
+{
+    int64_t n = 0;
+    if (sqlite3_step(s) == SQLITE_ROW) n = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    (void)st;
+    return n;
+}
 
 int extract_entity_json(store *st, const char *name_or_id, char **json)
 {
     *json = NULL;
     int64_t id = find_entity(st, name_or_id);
     if (!id) return acc_error(ACCORD_ENOTFOUND, "no entity '%s' in the store (try: accord entities)", name_or_id ? name_or_id : "");
-    sqlite3_stmt *s = store_prepare(st, "SELECT e.id, e.name, e.type, (SELECT count(*) FROM mentions m WHERE m.entity = e.id), "
+    sqlite3_stmt *s = store_prepare(st, "SELECT e.id, e.name, e.type, e.n_mentions, "
                                         "(SELECT count(DISTINCT article) FROM mentions m WHERE m.entity = e.id) "
                                         "FROM entities e WHERE e.id = ?");
     if (!s) return ACCORD_EINTERNAL;
@@ -177,21 +206,46 @@ int extract_entity_json(store *st, const char *name_or_id, char **json)
     sqlite3_bind_int64(s, 1, id);
     json_object_set_new(o, "quotes", acc_json_rows(s));
     sqlite3_reset(s);
-    s = store_prepare(st, "SELECT sa.story AS id, st.label, count(DISTINCT m.article) AS articles "
-                          "FROM mentions m JOIN story_articles sa ON sa.article = m.article "
-                          "LEFT JOIN stories st ON st.id = sa.story WHERE m.entity = ? "
-                          "GROUP BY sa.story ORDER BY articles DESC, sa.story");
-    if (s) {
-        sqlite3_bind_int64(s, 1, id);
-        json_object_set_new(o, "stories", acc_json_rows(s));
-        sqlite3_reset(s);
-    } else {
-        json_object_set_new(o, "stories", json_array());
-    }
     return acc_json_out(o, json);
 }
 
-int extract_quotes_json(store *st, const char *speaker, int64_t story, int limit, int offset, char **json)
+int extract_entity_articles(store *st, int64_t entity, int64_t **rowids, size_t *n)
+{
+    *rowids = NULL;
+    *n = 0;
+    sqlite3_stmt *s = store_prepare(st, "SELECT DISTINCT article FROM mentions WHERE entity = ? ORDER BY article");
+    if (!s) return ACCORD_EINTERNAL;
+    sqlite3_bind_int64(s, 1, entity);
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (*n == cap) {
+            size_t nc = cap ? cap * 2 : 16;
+            int64_t *v = realloc(*rowids, nc * sizeof *v);
+            if (!v) {
+                sqlite3_reset(s);
+                free(*rowids);
+                *rowids = NULL;
+                *n = 0;
+                return acc_error(ACCORD_ENOMEM, "out of memory");
+            }
+            *rowids = v;
+            cap = nc;
+        }
+        (*rowids)[(*n)++] = sqlite3_column_int64(s, 0);
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) {
+        free(*rowids);
+        *rowids = NULL;
+        *n = 0;
+        return db_fail(st);
+    }
+    return 0;
+}
+
+int extract_quotes_json(store *st, const char *speaker, const int64_t *articles, size_t n_articles, int limit,
+                        int offset, char **json)
 {
     *json = NULL;
     if (limit <= 0) limit = 200;
@@ -205,51 +259,66 @@ int extract_quotes_json(store *st, const char *speaker, int64_t story, int limit
     }
     char sql[2048];
     snprintf(sql, sizeof sql,
-             "%s WHERE (?1 = 0 OR q.entity = ?1) AND (?2 = 0 OR sa.story = ?2) "
-             "ORDER BY sa.story, q.entity IS NULL, speaker, q.article, q.start LIMIT ?3 OFFSET ?4",
+             "%s WHERE (?1 = 0 OR q.entity = ?1) AND " IN_ARTICLES("q.article", 2) " "
+             "ORDER BY q.entity IS NULL, speaker, q.article, q.start LIMIT ?3 OFFSET ?4",
              quote_cols);
     sqlite3_stmt *s = store_prepare(st, sql);
     if (!s) return ACCORD_EINTERNAL;
     sqlite3_bind_int64(s, 1, ent);
-    sqlite3_bind_int64(s, 2, story);
+    int rc = bind_articles(s, 2, articles, n_articles);
+    if (rc) return rc;
     sqlite3_bind_int(s, 3, limit);
     sqlite3_bind_int(s, 4, offset);
     json_t *rows = acc_json_rows(s);
     sqlite3_reset(s);
-    s = store_prepare(st, "SELECT count(*) FROM quotes q LEFT JOIN story_articles sa ON sa.article = q.article "
-                          "WHERE (?1 = 0 OR q.entity = ?1) AND (?2 = 0 OR sa.story = ?2)");
-    int64_t total = 0;
-    if (s) {
-        sqlite3_bind_int64(s, 1, ent);
-        sqlite3_bind_int64(s, 2, story);
-        if (sqlite3_step(s) == SQLITE_ROW) total = sqlite3_column_int64(s, 0);
-        sqlite3_reset(s);
+    s = store_prepare(st, "SELECT count(*) FROM quotes q WHERE (?1 = 0 OR q.entity = ?1) AND " IN_ARTICLES("q.article", 2));
+    if (!s) {
+        json_decref(rows);
+        return ACCORD_EINTERNAL;
     }
+    sqlite3_bind_int64(s, 1, ent);
+    if ((rc = bind_articles(s, 2, articles, n_articles))) {
+        json_decref(rows);
+        return rc;
+    }
+    int64_t total = count_of(st, s);
     json_t *o = json_object();
     json_object_set_new(o, "total", json_integer(total));
     json_object_set_new(o, "quotes", rows ? rows : json_array());
     return acc_json_out(o, json);
 }
 
-int extract_facts_json(store *st, int64_t story, int limit, int offset, char **json)
+int extract_facts_json(store *st, const int64_t *articles, size_t n_articles, int limit, int offset, char **json)
 {
     *json = NULL;
     if (limit <= 0) limit = 500;
     sqlite3_stmt *s = store_prepare(
         st, "SELECT f.id, a.id AS article, a.source, f.text, f.value, f.bound, f.measure, f.unit, "
-            "f.place AS \"where\", f.day AS \"when\", f.start, f.end, sa.story "
+            "f.place AS \"where\", f.day AS \"when\", f.start, f.end "
             "FROM quantities f JOIN articles a ON a.rowid = f.article "
-            "LEFT JOIN story_articles sa ON sa.article = f.article "
-            "WHERE (?1 = 0 OR sa.story = ?1) AND f.measure IS NOT NULL "
-            "ORDER BY sa.story, f.measure, f.article, f.start LIMIT ?2 OFFSET ?3");
+            "WHERE " IN_ARTICLES("f.article", 1) " AND f.measure IS NOT NULL "
+            "ORDER BY f.measure, f.article, f.start LIMIT ?2 OFFSET ?3");
     if (!s) return ACCORD_EINTERNAL;
-    sqlite3_bind_int64(s, 1, story);
+    int rc = bind_articles(s, 1, articles, n_articles);
+    if (rc) return rc;
     sqlite3_bind_int(s, 2, limit);
     sqlite3_bind_int(s, 3, offset);
     json_t *rows = acc_json_rows(s);
     sqlite3_reset(s);
+    /* Every match, paging aside. */
+    s = store_prepare(st, "SELECT count(*) FROM quantities f WHERE " IN_ARTICLES("f.article", 1)
+                          " AND f.measure IS NOT NULL");
+    if (!s) {
+        json_decref(rows);
+        return ACCORD_EINTERNAL;
+    }
+    if ((rc = bind_articles(s, 1, articles, n_articles))) {
+        json_decref(rows);
+        return rc;
+    }
+    int64_t total = count_of(st, s);
     json_t *o = json_object();
-    json_object_set_new(o, "total", json_integer((json_int_t)json_array_size(rows)));
+    json_object_set_new(o, "total", json_integer(total));
     json_object_set_new(o, "facts", rows ? rows : json_array());
     return acc_json_out(o, json);
 }

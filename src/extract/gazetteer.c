@@ -183,6 +183,12 @@ static void gz_build(void)
     gz_ok = true;
 }
 
+int gz_init(void)
+{
+    pthread_once(&gz_once, gz_build);
+    return gz_ok ? 0 : -1;
+}
+
 const gz_entry *gz_lookup(const char *s, size_t len)
 {
     pthread_once(&gz_once, gz_build);

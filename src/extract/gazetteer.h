@@ -55,6 +55,11 @@ typedef struct gz_entry {
 
 /* Looks a name or word up exactly as written (case matters); NULL when it is
  * in no list. Thread-safe; returns NULL if the tables could not be built. */
+/* Builds the table (once; later calls return at once). 0, or -1 when it
+ * could not be allocated. extract_init() calls it before any thread runs;
+ * the lookups also build it on first use, thread-safely (pthread_once). */
+int gz_init(void);
+
 const gz_entry *gz_lookup(const char *s, size_t len);
 /* The same after lower-casing ASCII letters and capitalising the first
  * letter of each word ("KREMLIN" -> "Kremlin"), for all-caps text. */

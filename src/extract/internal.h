@@ -70,6 +70,17 @@ typedef struct ex_ctx {
 } ex_ctx;
 
 int quotes_find(ex_ctx *c);
+
+/* A parsed time expression packed into 58 bits and back (for the store:
+ * re-resolving against a new reference date needs no text). 0 is never a
+ * packed expression. */
+uint64_t ex_date_pack(const struct date_expr *d);
+void ex_date_unpack(uint64_t v, struct date_expr *d);
+/* "YYYY-MM-DD", "YYYY-MM" for a whole month, else "first/last". */
+char *ex_format_span(arena *a, int32_t first, int32_t last);
+/* The value of a time expression resolved against ref (a date_day), as
+ * extract_timex.value has it, or NULL. */
+char *ex_timex_value(arena *a, const struct date_expr *d, int32_t ref);
 int quantities_find(ex_ctx *c);
 
 /* Speech cue verbs and nouns (cues.c). */

@@ -209,7 +209,7 @@ static const char *where_of(ex_ctx *c, uint32_t sent, size_t i)
     return best ? arena_strndup(c->a, c->text + best->start, best->end - best->start) : NULL;
 }
 
-static char *format_span(arena *a, date_day first, date_day last)
+char *ex_format_span(arena *a, int32_t first, int32_t last)
 {
     char b1[11], b2[11];
     date_format(first, b1);
@@ -244,7 +244,7 @@ static const char *when_of(ex_ctx *c, uint32_t sent)
         if (date_resolve(d, c->ref_day, &f, &l) != 0) continue;
         if (bf == DATE_NONE || (int64_t)l - f < (int64_t)bl - bf) bf = f, bl = l;
     }
-    return bf == DATE_NONE ? NULL : format_span(c->a, bf, bl);
+    return bf == DATE_NONE ? NULL : ex_format_span(c->a, bf, bl);
 }
 
 static uint8_t bound_before(const ex_ctx *c, size_t i, size_t s0, size_t *from)

@@ -41,8 +41,9 @@ static int take(void *ud, const raw_article *raw)
     }
     arena *a = c->a;
     clean_result cr;
-    int rc = raw->is_html ? clean_html(a, raw->body, raw->body_len, raw->url, raw->given_date, &cr)
-                          : clean_text(a, raw->body, raw->body_len, raw->given_date, raw->source, &cr);
+    const char *ref = raw->published ? raw->published : raw->given_date ? raw->given_date : raw->fetched;
+    int rc = raw->is_html ? clean_html(a, raw->body, raw->body_len, raw->url, raw->given_date, ref, &cr)
+                          : clean_text(a, raw->body, raw->body_len, raw->given_date, ref, raw->source, &cr);
     if (rc != 0) return c->rc = ACCORD_ENOMEM;
     buf nfc = BUF_INIT;
     if (text_nfc(cr.text ? cr.text : "", cr.text ? cr.len : 0, &nfc) != 0 || buf_failed(&nfc)) {

@@ -1,10 +1,10 @@
 /* reconcile_json.c - a finished reconcile as JSON, and a story's articles
  * loaded from the store and reconciled at read time.
  *
- * Nothing is persisted: the extractions are recomputed from the stored
- * texts when a story is read (a story has a few to a few dozen articles,
- * which takes milliseconds), so the verdicts always follow the current
- * code and the current members of the story.
+ * Reconcile persists nothing: when a story is read, its articles' texts are
+ * analysed again (sentences are not stored) and what the extract stage
+ * stored for them (quotes, quantities, mentions) is read through its read
+ * function, so the verdicts follow the current members of the story.
  *
  * Keys added to the story object (docs/JSON.md):
  *   "summary": [{"text", "article", "articles", "first", "centrality"}]
@@ -26,6 +26,7 @@
 #include "accord.h"
 #include "clean/dates.h"
 #include "extract/extract.h"
+#include "extract/extract_store.h"
 #include "reconcile/reconcile_int.h"
 #include "store/store.h"
 #include "util/json.h"
@@ -209,17 +210,18 @@ int reconcile_to_json(const reconcile *r, json_t *obj)
 
 /* ---- From the store ------------------------------------------------------------- */
 
-/* Loads articles by id (missing ids are skipped), analyses them and runs
- * the extract stage over them. */
+/* Loads articles by id (missing ids are skipped) with what the extract
+ * stage stored for them (quotes, quantities, mentions), and analyses their
+ * texts (sentences are not stored). Nothing is extracted again. */
 static int load_articles(store *st, arena *a, const char *const *ids, const int *stories, size_t n,
                          rec_article **out, size_t *n_out)
 {
     rec_article *arts = arena_calloc(a, n ? n : 1, sizeof *arts);
-    if (!arts) return ACCORD_ENOMEM;
+    int64_t *rowids = arena_calloc(a, n ? n : 1, sizeof *rowids);
+    if (!arts || !rowids) return ACCORD_ENOMEM;
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
-        sqlite3_stmt *s = store_prepare(st, "SELECT id, source, title, published, event_date, given_date, text, "
-                                            "json_extract(meta, '$.published_source') "
+        sqlite3_stmt *s = store_prepare(st, "SELECT id, source, title, published, event_date, given_date, text, rowid "
                                             "FROM articles WHERE id = ?");
         if (!s) return ACCORD_EINTERNAL;
         sqlite3_bind_text(s, 1, ids[i], -1, SQLITE_TRANSIENT);
@@ -232,27 +234,36 @@ static int load_articles(store *st, arena *a, const char *const *ids, const int 
         art->id = COL(0);
         art->source = COL(1);
         art->title = COL(2);
-        const char *pub = COL(3), *ev = COL(4), *given = COL(5), *pub_source = COL(7);
+        const char *pub = COL(3), *ev = COL(4), *given = COL(5);
         art->len = (size_t)sqlite3_column_bytes(s, 6);
         art->text = arena_strndup(a, (const char *)sqlite3_column_text(s, 6), art->len);
+        rowids[m] = sqlite3_column_int64(s, 7);
 #undef COL
         sqlite3_reset(s);
         if (!art->text) return ACCORD_ENOMEM;
         art->date = pub ? pub : ev ? ev : given;
         art->given_date = given;
-        /* A stated publication date fixes the day of writing; an inferred one
-         * is left to reconcile, which weighs the whole story. */
-        bool inferred = pub_source && !strcmp(pub_source, "inferred");
-        if (pub && strlen(pub) >= 10 && !inferred) art->ref_date = arena_strndup(a, pub, 10);
+        /* A stated publication date fixes the day of writing (the stored
+         * "published" is only ever a stated one: an inferred date is kept
+         * as the event date); otherwise reconcile weighs the whole story. */
+        if (pub && strlen(pub) >= 10) art->ref_date = arena_strndup(a, pub, 10);
         art->story = stories ? stories[i] : 0;
         if (text_analyze(a, art->text, art->len, &art->doc) != 0) return ACCORD_ENOMEM;
-        extract_result ex;
-        if (extract_article(a, &art->doc, art->ref_date, &ex) == 0) {
-            int rc = reconcile_from_extract(a, art, &ex);
-            if (rc) return rc;
-        }
         m++;
     }
+    extract_result *ex = arena_calloc(a, m ? m : 1, sizeof *ex);
+    if (!ex) return ACCORD_ENOMEM;
+    int rc = extract_read_results(st, a, rowids, m, ex);
+    for (size_t i = 0; i < m && !rc; i++) {
+        rc = reconcile_from_extract(a, &arts[i], &ex[i]);
+        /* Without a stated date, the day of writing is reconcile's to infer
+         * from the whole story (rec_reference_days), which beats the
+         * ingest's fallback reference (a given date, the first ingest): the
+         * "when" of such an article's quantities is worked out against it. */
+        if (!arts[i].ref_date)
+            for (size_t k = 0; k < arts[i].n_quantities; k++) arts[i].quantities[k].when = NULL;
+    }
+    if (rc) return rc;
     *out = arts;
     *n_out = m;
     return 0;
@@ -278,7 +289,8 @@ int reconcile_story_json(struct store *st, const char *const *ids, const int *st
     return rc;
 }
 
-/* Article ids of a story, in the story's order, at most max (0: all). */
+/* until cluster_story_members lands: article ids of a story, in the
+ * story's order, at most max (0: all). */
 static int story_ids(store *st, arena *a, int64_t story, int max, const char ***ids, size_t *n)
 {
     sqlite3_stmt *s = store_prepare(st, "SELECT a.id FROM story_articles sa JOIN articles a ON a.rowid = sa.article "
@@ -302,6 +314,35 @@ static int story_ids(store *st, arena *a, int64_t story, int max, const char ***
     return 0;
 }
 
+/* until cluster_story_members lands: the stories of a story's storyline,
+ * earliest first (at most max, the story itself always among them); 0
+ * stories when it has no storyline. */
+static int storyline_stories(store *st, int64_t story, int64_t *out, size_t max, size_t *n)
+{
+    *n = 0;
+    int64_t line = 0;
+    sqlite3_stmt *s = store_prepare(st, "SELECT storyline FROM stories WHERE id = ?1");
+    if (!s) return ACCORD_EINTERNAL;
+    sqlite3_bind_int64(s, 1, story);
+    if (sqlite3_step(s) == SQLITE_ROW) line = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    if (line <= 0) return 0;
+    s = store_prepare(st, "SELECT id FROM stories WHERE storyline = ?1 ORDER BY first_day NULLS LAST, id");
+    if (!s) return ACCORD_EINTERNAL;
+    sqlite3_bind_int64(s, 1, line);
+    bool self = false;
+    size_t ns = 0;
+    while (sqlite3_step(s) == SQLITE_ROW && ns < max) {
+        out[ns] = sqlite3_column_int64(s, 0);
+        self |= out[ns] == story;
+        ns++;
+    }
+    sqlite3_reset(s);
+    if (!self && ns == max) out[ns - 1] = story;
+    *n = ns;
+    return 0;
+}
+
 enum { TIMELINE_MAX_PER_STORY = 12, TIMELINE_MAX_STORIES = 12 };
 
 int reconcile_story_add(struct store *st, int64_t story, json_t *obj)
@@ -318,33 +359,13 @@ int reconcile_story_add(struct store *st, int64_t story, json_t *obj)
     }
     /* The timeline runs over the storyline: this story's events beside its
      * siblings' (a bounded sample of each, so a long storyline stays fast). */
-    int64_t line = 0;
-    sqlite3_stmt *s = store_prepare(st, "SELECT storyline FROM stories WHERE id = ?1");
-    if (s) {
-        sqlite3_bind_int64(s, 1, story);
-        if (sqlite3_step(s) == SQLITE_ROW) line = sqlite3_column_int64(s, 0);
-        sqlite3_reset(s);
-    }
-    if (line <= 0) {
-        arena_free(&a);
-        return 0;
-    }
     int64_t sib[TIMELINE_MAX_STORIES];
     size_t ns = 0;
-    s = store_prepare(st, "SELECT id FROM stories WHERE storyline = ?1 ORDER BY first_day NULLS LAST, id");
-    if (!s) {
+    rc = storyline_stories(st, story, sib, TIMELINE_MAX_STORIES, &ns);
+    if (rc || ns == 0) {
         arena_free(&a);
-        return ACCORD_EINTERNAL;
+        return rc;
     }
-    sqlite3_bind_int64(s, 1, line);
-    bool self = false;
-    while (sqlite3_step(s) == SQLITE_ROW && ns < TIMELINE_MAX_STORIES) {
-        sib[ns] = sqlite3_column_int64(s, 0);
-        self |= sib[ns] == story;
-        ns++;
-    }
-    sqlite3_reset(s);
-    if (!self && ns == TIMELINE_MAX_STORIES) sib[ns - 1] = story;
     size_t cap = 0, total = 0;
     const char **all = NULL;
     int *which = NULL;

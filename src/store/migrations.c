@@ -202,6 +202,8 @@ extern const char dedup_migration_8[]; /* src/dedup/dedup_store.c */
 extern const char clean_store_migration_learn[];
 extern const char cluster_migration_10[]; /* src/cluster/cluster_store.c */
 
+extern const char extract_migration_11[]; /* src/extract/extract_store.c */
+
 const store_migration store_migrations[] = {
     {1, "core: articles, versions, full-text index", m001_core},
     {2, "dedup: copy index", m002_dedup},
@@ -212,6 +214,8 @@ const store_migration store_migrations[] = {
     {8, "dedup: postings without rowids", dedup_migration_8},
     {9, "clean: learned boilerplate with epochs", clean_store_migration_learn},
     {10, "cluster: saved engine state for an exact restart", cluster_migration_10},
+    {11, "extract: time expressions keep their sentence and parsed form; entities count their mentions",
+     extract_migration_11},
     {12, "core: first ingest of an article", m012_first_seen},
 };
 const int store_n_migrations = (int)(sizeof store_migrations / sizeof store_migrations[0]);

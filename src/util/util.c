@@ -59,6 +59,80 @@ void acc_utc_now(char out[21])
     strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+static bool num(const char *s, int n, int *v)
+{
+    *v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9') return false;
+        *v = *v * 10 + (s[i] - '0');
+    }
+    return true;
+}
+
+bool acc_parse_timestamp(const char *s, long long *seconds)
+{
+    static const int dm[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (!s) return false;
+    size_t n = strlen(s);
+    int y, mo, d, h = 0, mi = 0, se = 0;
+    if (n < 10 || s[4] != '-' || s[7] != '-' || !num(s, 4, &y) || !num(s + 5, 2, &mo) || !num(s + 8, 2, &d))
+        return false;
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > dm[mo - 1] + (mo == 2 && leap)) return false;
+    const char *p = s + 10;
+    long offset = 0;
+    if (*p == 'T' || *p == 't' || *p == ' ') {
+        if (strlen(p) < 6 || p[3] != ':' || !num(p + 1, 2, &h) || !num(p + 4, 2, &mi)) return false;
+        p += 6;
+        if (*p == ':') {
+            if (!num(p + 1, 2, &se)) return false;
+            p += 3;
+            if (*p == '.') {
+                p++;
+                if (*p < '0' || *p > '9') return false;
+                while (*p >= '0' && *p <= '9') p++;
+            }
+        }
+        if (h > 23 || mi > 59 || se > 60) return false;
+        if (*p == 'Z' || *p == 'z') {
+            p++;
+        } else if (*p == '+' || *p == '-') {
+            int oh, om;
+            if (strlen(p) < 6 || p[3] != ':' || !num(p + 1, 2, &oh) || !num(p + 4, 2, &om) || oh > 23 || om > 59)
+                return false;
+            offset = (*p == '-' ? -1L : 1L) * (oh * 3600L + om * 60L);
+            p += 6;
+        }
+    }
+    if (*p) return false;
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h, .tm_min = mi, .tm_sec = se};
+    *seconds = (long long)timegm(&tm) - offset;
+    return true;
+}
+
+int acc_reference_now(char out[21])
+{
+    const char *env = getenv("ACCORD_NOW");
+    long long t;
+    if (env && *env) {
+        if (!acc_parse_timestamp(env, &t)) {
+            out[0] = 0;
+            return acc_error(ACCORD_EUSAGE,
+                             "ACCORD_NOW=%.40s is not a date: use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ", env);
+        }
+    } else {
+        t = (long long)time(NULL);
+    }
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (!gmtime_r(&tt, &tm) || tm.tm_year + 1900 < 1 || tm.tm_year + 1900 > 9999) {
+        out[0] = 0;
+        return acc_error(ACCORD_EUSAGE, "ACCORD_NOW is out of range");
+    }
+    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return 0;
+}
+
 long acc_peak_rss_kb(void)
 {
     struct rusage ru;

@@ -22,7 +22,18 @@ double acc_now(void);
 /* CPU seconds (user + system) of the whole process, every thread. */
 double acc_cpu_seconds(void);
 /* Current UTC time as "YYYY-MM-DDTHH:MM:SSZ" into out[21]. */
+/* Current UTC time as "YYYY-MM-DDTHH:MM:SSZ" into out[21]: a record of when
+ * something happened (ingested_at), never an input to a result. */
 void acc_utc_now(char out[21]);
+/* "Now" as results may depend on it (the first-ingest time that dates an
+ * undated article), as "YYYY-MM-DDTHH:MM:SSZ" into out[21]: the environment
+ * variable ACCORD_NOW when set ("YYYY-MM-DD", or an ISO 8601 date-time
+ * "YYYY-MM-DDTHH:MM[:SS[.fff]]" with "Z", "+HH:MM" or nothing for UTC),
+ * else the clock. 0, or ACCORD_EUSAGE when ACCORD_NOW is set but is not
+ * such a date (out then holds ""). */
+int acc_reference_now(char out[21]);
+/* Parses such a date or date-time into seconds since 1970-01-01 UTC. */
+bool acc_parse_timestamp(const char *s, long long *seconds);
 /* Peak resident memory of this process in KiB (from getrusage). */
 long acc_peak_rss_kb(void);
 

@@ -4,6 +4,10 @@
 # ACCORD (the binary), ROOT (the repository), and a fresh scratch folder in
 # TMP; it exits 0 when it passes and prints what failed otherwise.
 set -u
+# "Now" is pinned for reproducible results unless ACCORD_NOW is already set
+# (set it empty to run on the clock).
+: "${ACCORD_NOW=2026-01-05T12:00:00Z}"
+export ACCORD_NOW
 ACCORD=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 export ACCORD ROOT

@@ -18,7 +18,15 @@ done
 pa=$!
 "$ACCORD" ingest --quiet b.jsonl >b.out 2>b.err &
 pb=$!
-# A reader meanwhile: it never blocks the writers and never fails.
+# A reader meanwhile: once the store exists it never fails, and it never
+# blocks the writers. (Before the first batch is committed there is no
+# store to read yet.)
+i=0
+until "$ACCORD" stats --json >/dev/null 2>&1; do
+    i=$((i + 1))
+    [ $i -lt 300 ] || fail "no store after 60 s of two writers"
+    sleep 0.2
+done
 reads=0
 while kill -0 $pa 2>/dev/null || kill -0 $pb 2>/dev/null; do
     "$ACCORD" stats --json >/dev/null 2>r.err || { cat r.err; fail "a reader failed beside two writers"; }

@@ -1,5 +1,9 @@
 /* main.c - runs every registered unit test, or those whose name contains
- * argv[1], and prints the closing "N passed, N failed" line. */
+ * argv[1], and prints the closing "N passed, N failed" line.
+ *
+ * "Now" is pinned (ACCORD_NOW) for every test, unless the environment
+ * already sets ACCORD_NOW: set it empty to run unpinned, on the clock (as
+ * `make test-dates` does under faked dates). */
 #include "test.h"
 
 #include <stdlib.h>
@@ -52,6 +56,7 @@ static int by_name(const void *a, const void *b)
 int main(int argc, char **argv)
 {
     const char *filter = argc > 1 ? argv[1] : NULL;
+    setenv("ACCORD_NOW", "2026-01-05T12:00:00Z", 0);
     int passed = 0, failed = 0;
     qsort(tests, (size_t)n_tests, sizeof tests[0], by_name);
     for (int i = 0; i < n_tests; i++) {

@@ -1,5 +1,6 @@
 /* test_dedup.c - shingles, MinHash, LSH, copy groups and passage alignment. */
 #include <jansson.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -689,4 +690,87 @@ TEST(dedup_state_gives_the_same_index_after_a_restart_and_with_any_cache)
         snprintf(path, sizeof path, "/tmp/accord-test-%d-dedup-%s.db", (int)getpid(), tags[i]);
         unlink(path);
     }
+}
+
+/* Phase 1 on four threads at once gives what one thread gives. */
+enum { PREP_THREADS = 4, PREP_ARTICLES = 40 };
+
+typedef struct prep_job {
+    dedup_config c;
+    uint64_t sums[PREP_ARTICLES];
+    int failed;
+} prep_job;
+
+static uint64_t fold(uint64_t h, const void *v, size_t bytes)
+{
+    const unsigned char *p = v;
+    for (size_t i = 0; i < bytes; i++)
+        h = (h ^ p[i]) * 1099511628211ULL;
+    return h;
+}
+
+static uint64_t prepared_sum(const dedup_prepared *p, const dedup_config *c)
+{
+    uint64_t h = 1469598103934665603ULL;
+    h = fold(h, p->shingles.h, p->shingles.n * 8);
+    h = fold(h, p->signature, (size_t)c->n_hashes * 4);
+    h = fold(h, p->band_keys, (size_t)p->n_bands * 8);
+    for (size_t i = 0; i < p->n_fps; i++) {
+        h = fold(h, &p->fps[i].fp, 8);
+        h = fold(h, &p->fps[i].sentence, 4);
+    }
+    for (size_t i = 0; i < p->doc.n_sentences; i++) {
+        const dedup_sentence *s = &p->doc.sentences[i];
+        h = fold(h, s->grams, s->n_grams * sizeof *s->grams);
+        h = fold(h, s->words, s->n_word_set * 8);
+        h = fold(h, &s->key, 8);
+    }
+    return h;
+}
+
+static void *prep_run(void *arg)
+{
+    prep_job *j = arg;
+    for (int i = 0; i < PREP_ARTICLES; i++) {
+        char *t = corpus_text(i * 7 + 3, 0);
+        arena a;
+        arena_init(&a);
+        dedup_prepared p;
+        if (dedup_prepare(&a, &j->c, t, strlen(t), NULL, &p) != 0)
+            j->failed = 1;
+        else
+            j->sums[i] = prepared_sum(&p, &j->c);
+        arena_free(&a);
+        free(t);
+    }
+    return NULL;
+}
+
+TEST(dedup_prepare_is_reentrant)
+{
+    prep_job one = {.c = default_config()}, many[PREP_THREADS];
+    prep_run(&one);
+    REQUIRE(!one.failed);
+    pthread_t th[PREP_THREADS];
+    for (int k = 0; k < PREP_THREADS; k++) {
+        many[k] = (prep_job){.c = default_config()};
+        REQUIRE(pthread_create(&th[k], NULL, prep_run, &many[k]) == 0);
+    }
+    for (int k = 0; k < PREP_THREADS; k++)
+        pthread_join(th[k], NULL);
+    for (int k = 0; k < PREP_THREADS; k++) {
+        CHECK(!many[k].failed);
+        CHECK(memcmp(one.sums, many[k].sums, sizeof one.sums) == 0);
+    }
+    /* And it found sentences and fingerprints to compare. */
+    char *t = corpus_text(3, 0);
+    arena a;
+    arena_init(&a);
+    dedup_prepared p;
+    dedup_config c = default_config();
+    REQUIRE(dedup_prepare(&a, &c, t, strlen(t), NULL, &p) == 0);
+    CHECK(p.n_sentences == 13 && p.doc.n_sentences == 13);
+    CHECK(p.n_fps >= 20 && p.n_bands == c.bands);
+    arena_free(&a);
+    free(t);
 }

@@ -1,6 +1,7 @@
 /* test_extract.c - entities, quotes, quantities: small cases, and the demo
  * corpus against its answer key (data/demo/seeds-gold.json). */
 #include <jansson.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -8,6 +9,9 @@
 #include "accord.h"
 #include "extract/eval.h"
 #include "extract/extract.h"
+#include "extract/extract_store.h"
+#include "store/store.h"
+#include "util/buf.h"
 #include "test.h"
 #include "text/text.h"
 
@@ -501,6 +505,360 @@ TEST(extract_demo_store_merges)
     unlink(side);
     snprintf(side, sizeof side, "%s-shm", path);
     unlink(side);
+}
+
+/* ---- Totals, story filters, stored results, re-dating ------------------------------ */
+
+static void unlink_db(const char *path)
+{
+    char side[600];
+    unlink(path);
+    snprintf(side, sizeof side, "%s-wal", path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", path);
+    unlink(side);
+}
+
+static json_t *read_json(int rc, char *json)
+{
+    json_t *o = rc == 0 && json ? json_loads(json, 0, NULL) : NULL;
+    accord_free(json);
+    return o;
+}
+static json_t *facts_of(accord *db, int64_t story, int limit, int offset)
+{
+    char *json = NULL;
+    int rc = accord_facts_json(db, story, limit, offset, &json);
+    return read_json(rc, json);
+}
+static json_t *quotes_of(accord *db, const char *speaker, int limit)
+{
+    char *json = NULL;
+    int rc = accord_quotes_json(db, speaker, 0, limit, 0, &json);
+    return read_json(rc, json);
+}
+static json_t *entities_of(accord *db, int limit)
+{
+    char *json = NULL;
+    int rc = accord_entities_json(db, NULL, limit, 0, &json);
+    return read_json(rc, json);
+}
+static json_t *entity_of(accord *db, const char *name)
+{
+    char *json = NULL;
+    int rc = accord_entity_json(db, name, &json);
+    return read_json(rc, json);
+}
+
+static json_int_t total_of(json_t *o) { return o ? json_integer_value(json_object_get(o, "total")) : -1; }
+
+TEST(extract_totals_count_every_match)
+{
+    char path[] = "/tmp/accord-test-totals-XXXXXX";
+    int fd = mkstemp(path);
+    REQUIRE(fd >= 0);
+    close(fd);
+    unlink(path);
+    accord *db = NULL;
+    REQUIRE(accord_open(path, &db) == 0);
+    accord_ingest_stats st;
+    CHECK(accord_ingest_path(db, "../../data/demo", NULL, &st) == 0);
+    /* Facts: one per page, the total is every fact. */
+    json_t *all = facts_of(db, 0, 0, 0);
+    json_t *one = facts_of(db, 0, 1, 0);
+    REQUIRE(all && one);
+    size_t n_all = json_array_size(json_object_get(all, "facts"));
+    CHECK(n_all >= 10);
+    CHECK(total_of(all) == (json_int_t)n_all);
+    CHECK(json_array_size(json_object_get(one, "facts")) == 1);
+    CHECK(total_of(one) == (json_int_t)n_all);
+    json_t *page2 = facts_of(db, 0, 1, 1);
+    CHECK(total_of(page2) == (json_int_t)n_all);
+    json_decref(page2);
+    /* Rows carry their story; a story's facts are its members' facts. */
+    size_t i;
+    json_t *row;
+    json_int_t sum = 0;
+    int64_t stories[8];
+    size_t ns = 0;
+    json_array_foreach(json_object_get(all, "facts"), i, row)
+    {
+        json_int_t sid = json_integer_value(json_object_get(row, "story"));
+        CHECK(sid > 0);
+        bool seen = false;
+        for (size_t k = 0; k < ns; k++) seen |= stories[k] == sid;
+        if (!seen && ns < 8) stories[ns++] = sid;
+    }
+    CHECK(ns >= 2);
+    for (size_t k = 0; k < ns; k++) {
+        json_t *f = facts_of(db, stories[k], 1, 0);
+        CHECK(f && json_array_size(json_object_get(f, "facts")) == 1);
+        CHECK(json_integer_value(json_object_get(json_array_get(json_object_get(f, "facts"), 0), "story")) ==
+              stories[k]);
+        sum += total_of(f);
+        json_decref(f);
+    }
+    CHECK(sum == (json_int_t)n_all);
+    json_t *none = facts_of(db, 9999, 0, 0);
+    CHECK(total_of(none) == 0 && json_array_size(json_object_get(none, "facts")) == 0);
+    json_decref(none);
+    json_decref(all);
+    json_decref(one);
+    /* Quotes and entities: the same. */
+    all = quotes_of(db, NULL, 0);
+    one = quotes_of(db, NULL, 1);
+    REQUIRE(all && one);
+    n_all = json_array_size(json_object_get(all, "quotes"));
+    CHECK(n_all >= 5);
+    CHECK(total_of(all) == (json_int_t)n_all);
+    CHECK(total_of(one) == (json_int_t)n_all);
+    CHECK(json_array_size(json_object_get(one, "quotes")) == 1);
+    json_decref(all);
+    json_decref(one);
+    one = quotes_of(db, "Peskov", 1);
+    CHECK(total_of(one) == 4);
+    json_decref(one);
+    all = entities_of(db, 1000);
+    one = entities_of(db, 1);
+    REQUIRE(all && one);
+    CHECK(total_of(all) == (json_int_t)json_array_size(json_object_get(all, "entities")));
+    CHECK(total_of(one) == total_of(all));
+    CHECK(total_of(one) > 10);
+    json_decref(all);
+    json_decref(one);
+    char *pj = NULL;
+    int prc = accord_entities_json(db, "PERSON", 1000, 0, &pj);
+    all = read_json(prc, pj);
+    CHECK(total_of(all) > 3 && total_of(all) == (json_int_t)json_array_size(json_object_get(all, "entities")));
+    json_decref(all);
+    /* An entity lists its stories. */
+    json_t *e = entity_of(db, "Peskov");
+    CHECK(e && json_array_size(json_object_get(e, "stories")) >= 1);
+    CHECK(e && json_integer_value(json_object_get(json_array_get(json_object_get(e, "stories"), 0), "articles")) >= 1);
+    json_decref(e);
+    accord_close(db);
+    unlink_db(path);
+}
+
+/* What the store gives back is what extract_article() found. */
+TEST(extract_stored_results_read_back)
+{
+    char path[] = "/tmp/accord-test-readback-XXXXXX";
+    int fd = mkstemp(path);
+    REQUIRE(fd >= 0);
+    close(fd);
+    unlink(path);
+    store *st = NULL;
+    REQUIRE(store_open(path, false, &st) == 0);
+    art x;
+    art_file(&x, "000_16b94be4e16100e7.txt");
+    REQUIRE(x.ok);
+    REQUIRE(store_begin(st) == 0);
+    store_article sa = {.id = "a", .text = x.text, .text_len = x.len, .published = "2025-04-18"};
+    store_put_outcome out;
+    int64_t rowid = 0;
+    int version = 0;
+    REQUIRE(store_article_put(st, &sa, &out, &rowid, &version) == 0);
+    extract_result r;
+    REQUIRE(extract_article(&x.a, &x.doc, "2025-04-18", &r) == 0);
+    CHECK(extract_store_result(st, rowid, &r) == 0);
+    CHECK(store_commit(st) == 0);
+    arena a;
+    arena_init(&a);
+    extract_result b;
+    REQUIRE(extract_read_results(st, &a, &rowid, 1, &b) == 0);
+    CHECK(b.n_mentions == r.n_mentions && b.n_quotes == r.n_quotes && b.n_quantities == r.n_quantities &&
+          b.n_timexes == r.n_timexes);
+    CHECK(r.n_quotes > 0 && r.n_quantities > 0 && r.n_timexes > 0);
+    for (size_t i = 0; i < r.n_quotes && i < b.n_quotes; i++) {
+        CHECK(b.quotes[i].start == r.quotes[i].start && b.quotes[i].end == r.quotes[i].end);
+        CHECK_STR(b.quotes[i].text, r.quotes[i].text);
+        CHECK((b.quotes[i].speaker == NULL) == (r.quotes[i].speaker == NULL));
+        if (b.quotes[i].speaker && r.quotes[i].speaker) CHECK_STR(b.quotes[i].speaker, r.quotes[i].speaker);
+        CHECK((b.quotes[i].speaker_entity >= 0) == (r.quotes[i].speaker_entity >= 0));
+        if (b.quotes[i].speaker_entity >= 0 && r.quotes[i].speaker_entity >= 0) {
+            CHECK_STR(b.entities[b.quotes[i].speaker_entity].name, r.entities[r.quotes[i].speaker_entity].name);
+            CHECK_STR(b.entities[b.quotes[i].speaker_entity].key, r.entities[r.quotes[i].speaker_entity].key);
+        }
+        CHECK(b.quotes[i].how == r.quotes[i].how);
+    }
+    for (size_t i = 0; i < r.n_quantities && i < b.n_quantities; i++) {
+        CHECK(b.quantities[i].value == r.quantities[i].value && b.quantities[i].bound == r.quantities[i].bound);
+        CHECK(b.quantities[i].sentence == r.quantities[i].sentence);
+        CHECK_STR(b.quantities[i].text, r.quantities[i].text);
+        CHECK((b.quantities[i].when == NULL) == (r.quantities[i].when == NULL));
+    }
+    for (size_t i = 0; i < r.n_mentions && i < b.n_mentions; i++) {
+        CHECK(b.mentions[i].start == r.mentions[i].start && b.mentions[i].sentence == r.mentions[i].sentence);
+        CHECK((b.mentions[i].entity >= 0) == (r.mentions[i].entity >= 0));
+        if (b.mentions[i].entity >= 0 && r.mentions[i].entity >= 0)
+            CHECK_STR(b.entities[b.mentions[i].entity].name, r.entities[r.mentions[i].entity].name);
+    }
+    for (size_t i = 0; i < r.n_timexes && i < b.n_timexes; i++) {
+        CHECK(b.timexes[i].expr == r.timexes[i].expr && b.timexes[i].sentence == r.timexes[i].sentence);
+        CHECK((b.timexes[i].value == NULL) == (r.timexes[i].value == NULL));
+    }
+    /* Extracted again from another text: the old rows go, and every
+     * entity's count of mentions stays the count of its mentions. */
+    art y;
+    art_file(&y, "001_9cf57e1aec268059.txt");
+    REQUIRE(y.ok);
+    REQUIRE(store_begin(st) == 0);
+    CHECK(extract_store_article(st, rowid, &y.a, &y.doc, "2025-04-18") == 0);
+    CHECK(store_commit(st) == 0);
+    sqlite3_stmt *s = store_prepare(st, "SELECT count(*) FROM mentions WHERE article = ?1");
+    REQUIRE(s);
+    sqlite3_bind_int64(s, 1, rowid);
+    CHECK(sqlite3_step(s) == SQLITE_ROW && (size_t)sqlite3_column_int64(s, 0) == y.r.n_mentions);
+    sqlite3_reset(s);
+    s = store_prepare(st, "SELECT count(*), sum(n_mentions) FROM entities e WHERE n_mentions != "
+                          "(SELECT count(*) FROM mentions m WHERE m.entity = e.id)");
+    REQUIRE(s);
+    CHECK(sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int64(s, 0) == 0);
+    sqlite3_reset(s);
+    art_free(&y);
+    arena_free(&a);
+    art_free(&x);
+    store_close(st);
+    unlink_db(path);
+}
+
+static char *rows_text(store *st, const char *sql, int64_t article)
+{
+    sqlite3_stmt *s = store_prepare(st, sql);
+    if (!s) return NULL;
+    sqlite3_bind_int64(s, 1, article);
+    buf b = BUF_INIT;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        for (int k = 0; k < sqlite3_column_count(s); k++) {
+            const unsigned char *v = sqlite3_column_text(s, k);
+            buf_printf(&b, "%s|", v ? (const char *)v : "NULL");
+        }
+        buf_putc(&b, '\n');
+    }
+    sqlite3_reset(s);
+    char *out = strdup(buf_cstr(&b));
+    buf_free(&b);
+    return out;
+}
+
+/* A new reference date: the article's time expressions and the "when" of
+ * its quantities become what extracting it with that date stores, and no
+ * other article's rows move. */
+TEST(extract_redate_follows_the_reference)
+{
+    char path[] = "/tmp/accord-test-redate-XXXXXX";
+    int fd = mkstemp(path);
+    REQUIRE(fd >= 0);
+    close(fd);
+    unlink(path);
+    store *st = NULL;
+    REQUIRE(store_open(path, false, &st) == 0);
+    const char *text = "On Friday, at least 30 people were killed in Kharkiv, officials said.\n"
+                       "Talks open next week in Geneva, and 12 delegates arrived yesterday.\n"
+                       "The ministry said 4,000 homes were damaged in March.";
+    art x;
+    art_text(&x, text, NULL);
+    REQUIRE(x.ok);
+    REQUIRE(store_begin(st) == 0);
+    int64_t row[3] = {0};
+    const char *ids[3] = {"early", "late", "other"};
+    const char *dates[3] = {"2024-03-10", "2025-06-20", "2024-03-10"};
+    for (int k = 0; k < 3; k++) {
+        store_article sa = {.id = ids[k], .text = x.text, .text_len = x.len};
+        store_put_outcome out;
+        int version = 0;
+        REQUIRE(store_article_put(st, &sa, &out, &row[k], &version) == 0);
+        CHECK(extract_store_article(st, row[k], &x.a, &x.doc, dates[k]) == 0);
+    }
+    CHECK(store_commit(st) == 0);
+    static const char tx[] = "SELECT start, end, text, value, sentence FROM timexes WHERE article = ?1 ORDER BY rowid";
+    static const char qs[] = "SELECT start, text, value, place, day FROM quantities WHERE article = ?1 ORDER BY id";
+    char *late_tx = rows_text(st, tx, row[1]), *late_q = rows_text(st, qs, row[1]);
+    char *other_tx = rows_text(st, tx, row[2]), *other_q = rows_text(st, qs, row[2]);
+    char *early_tx = rows_text(st, tx, row[0]);
+    REQUIRE(late_tx && late_q && other_tx && other_q && early_tx);
+    CHECK(strcmp(early_tx, late_tx) != 0); /* the dates do matter */
+    CHECK(strstr(late_q, "killed|30.0|Kharkiv|2025-06-20|") != NULL); /* "On Friday", written on a Friday */
+    CHECK(strstr(late_q, "homes|4000.0|NULL|2025-03|") != NULL);
+    CHECK(strstr(early_tx, "|March|2024-03-01/2024-03-31|") != NULL);
+    REQUIRE(store_begin(st) == 0);
+    CHECK(extract_store_redate(st, row[0], "2025-06-20") == 0);
+    CHECK(store_commit(st) == 0);
+    char *t0 = rows_text(st, tx, row[0]), *q0 = rows_text(st, qs, row[0]);
+    CHECK_STR(t0, late_tx);
+    CHECK_STR(q0, late_q);
+    char *t2 = rows_text(st, tx, row[2]), *q2 = rows_text(st, qs, row[2]);
+    CHECK_STR(t2, other_tx);
+    CHECK_STR(q2, other_q);
+    /* No reference at all: nothing relative resolves. */
+    REQUIRE(store_begin(st) == 0);
+    CHECK(extract_store_redate(st, row[0], NULL) == 0);
+    CHECK(store_commit(st) == 0);
+    char *t3 = rows_text(st, "SELECT count(*) FROM timexes WHERE article = ?1 AND value IS NOT NULL", row[0]);
+    CHECK_STR(t3, "0|\n");
+    free(t3);
+    free(t0);
+    free(q0);
+    free(t2);
+    free(q2);
+    free(late_tx);
+    free(late_q);
+    free(other_tx);
+    free(other_q);
+    free(early_tx);
+    art_free(&x);
+    store_close(st);
+    unlink_db(path);
+}
+
+/* After extract_init(), extract_article() runs on several threads at once
+ * and gives what it gives alone. */
+typedef struct thread_job {
+    const char *text;
+    size_t n_quotes, n_mentions, n_quantities;
+    int ok;
+} thread_job;
+
+static void *extract_thread(void *p)
+{
+    thread_job *j = p;
+    for (int rep = 0; rep < 3; rep++) {
+        art x;
+        art_text(&x, j->text, "2025-04-18");
+        j->ok = x.ok;
+        j->n_quotes = x.r.n_quotes;
+        j->n_mentions = x.r.n_mentions;
+        j->n_quantities = x.r.n_quantities;
+        art_free(&x);
+    }
+    return NULL;
+}
+
+TEST(extract_reentrant_on_threads)
+{
+    REQUIRE(extract_init() == 0);
+    size_t n = 0;
+    char *t = test_read_file("../../data/demo/000_16b94be4e16100e7.txt", &n);
+    REQUIRE(t);
+    art x;
+    art_text(&x, t, "2025-04-18");
+    REQUIRE(x.ok);
+    thread_job jobs[4];
+    pthread_t th[4];
+    for (int k = 0; k < 4; k++) {
+        jobs[k] = (thread_job){.text = t};
+        REQUIRE(pthread_create(&th[k], NULL, extract_thread, &jobs[k]) == 0);
+    }
+    for (int k = 0; k < 4; k++) {
+        pthread_join(th[k], NULL);
+        CHECK(jobs[k].ok);
+        CHECK(jobs[k].n_quotes == x.r.n_quotes && jobs[k].n_mentions == x.r.n_mentions &&
+              jobs[k].n_quantities == x.r.n_quantities);
+    }
+    CHECK(x.r.n_quotes > 0);
+    art_free(&x);
+    free(t);
 }
 
 /* ---- Evaluations on the shared data (skipped when absent) --------------------- */
