@@ -250,13 +250,8 @@ static int batch_apply(ingest_run *r, batch *b)
 {
     accord *db = r->db;
     int rc = store_begin(db->st);
-    /* Another writer stored articles meanwhile: what the stages hold in
-     * memory is read again, so that this batch sees them. */
-    if (rc == 0 && store_changed_elsewhere(db->st)) {
-        rc = pipeline_reset(db);
-        if (rc == 0) rc = pipeline_ingest_state(db);
-        r->self.stemmer = db->stemmer;
-    }
+    if (rc == 0) rc = pipeline_batch_begin(db);
+    r->self.stemmer = db->stemmer;
     for (size_t i = 0; i < b->n && rc == 0; i++) {
         pipeline_article *pa = &b->slots[i].pa;
         if (pa->status != 0) {

@@ -83,59 +83,64 @@ static int refine_story_dates(accord *db, const pipeline_article *pa)
     bool weak = is_weak(pa);
     bool peer = pa->clean && ((const clean_result *)pa->clean)->event.value;
     if (!weak && !peer) return 0;
-    /* The story's first members, in the order they joined. */
+    /* The story's first members, in the order they arrived, from the
+     * cluster stage's memory: nothing is read unless one of them can be
+     * weakly dated (no sure day of its own) and this article changes
+     * something for it. */
+    const cluster_member *cm = NULL;
+    size_t n_all = 0;
+    int rc = cluster_members(db->cluster_state, pa->story.story, &cm, &n_all);
+    if (rc != 0) return rc;
+    size_t n = n_all < REFINE_MAX_MEMBERS ? n_all : REFINE_MAX_MEMBERS;
+    bool among = false, maybe_weak = false;
+    for (size_t i = 0; i < n; i++) {
+        if (cm[i].article == pa->rowid) among = true;
+        else if (cm[i].event_day == CLUSTER_NO_DAY || cm[i].event_conf < 0.6f) maybe_weak = true;
+    }
+    if (!among || n < 2 || (!weak && !maybe_weak)) return 0;
     sqlite3_stmt *s = store_prepare(
-        db->st, "SELECT a.rowid, a.date_weak, a.given_date, a.event_date, a.own_event, a.own_conf, "
-                "coalesce(a.published, a.given_date), coalesce(a.fetched, a.first_seen) "
-                "FROM story_articles m JOIN articles a ON a.rowid = m.article "
-                "WHERE m.story = (SELECT story FROM story_articles WHERE article = ?1) "
-                "ORDER BY m.seq LIMIT ?2");
+        db->st, "SELECT date_weak, given_date, event_date, own_event, own_conf, coalesce(published, given_date), "
+                "coalesce(fetched, first_seen) FROM articles WHERE rowid = ?1");
     if (!s) return ACCORD_EINTERNAL;
-    sqlite3_bind_int64(s, 1, pa->rowid);
-    sqlite3_bind_int(s, 2, REFINE_MAX_MEMBERS);
     arena a;
     arena_init(&a);
     refine_member *m = arena_alloc(&a, REFINE_MAX_MEMBERS * sizeof *m);
-    size_t n = 0, n_weak = 0;
-    bool among = false;
-    int rc = m ? 0 : acc_error(ACCORD_ENOMEM, "out of memory");
-    while (rc == 0 && n < REFINE_MAX_MEMBERS && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-        refine_member *x = &m[n++];
-        rc = 0;
-        x->rowid = sqlite3_column_int64(s, 0);
-        x->weak = sqlite3_column_int(s, 1) != 0;
-        x->text = NULL;
-        x->given = arena_strdup(&a, (const char *)sqlite3_column_text(s, 2));
-        x->current = arena_strdup(&a, (const char *)sqlite3_column_text(s, 3));
-        x->own = arena_strdup(&a, (const char *)sqlite3_column_text(s, 4));
-        x->conf = sqlite3_column_double(s, 5);
-        x->stated = arena_strdup(&a, (const char *)sqlite3_column_text(s, 6));
-        x->latest = arena_strdup(&a, (const char *)sqlite3_column_text(s, 7));
-        if (x->rowid == pa->rowid) {
-            among = true;
-            x->text = pa->text;
+    size_t n_weak = 0;
+    if (!m) rc = acc_error(ACCORD_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        refine_member *x = &m[i];
+        memset(x, 0, sizeof *x);
+        x->rowid = cm[i].article;
+        sqlite3_bind_int64(s, 1, x->rowid);
+        int step = sqlite3_step(s);
+        if (step == SQLITE_ROW) {
+            x->weak = sqlite3_column_int(s, 0) != 0;
+            x->given = arena_strdup(&a, (const char *)sqlite3_column_text(s, 1));
+            x->current = arena_strdup(&a, (const char *)sqlite3_column_text(s, 2));
+            x->own = arena_strdup(&a, (const char *)sqlite3_column_text(s, 3));
+            x->conf = sqlite3_column_double(s, 4);
+            x->stated = arena_strdup(&a, (const char *)sqlite3_column_text(s, 5));
+            x->latest = arena_strdup(&a, (const char *)sqlite3_column_text(s, 6));
+            if (x->rowid == pa->rowid) x->text = pa->text;
+            if (x->weak) n_weak++;
+        } else if (step != SQLITE_DONE) {
+            rc = acc_error(ACCORD_EINTERNAL, "reading a story's members: %s", sqlite3_errmsg(store_db(db->st)));
         }
-        if (x->weak) n_weak++;
+        sqlite3_reset(s);
     }
-    if (rc == SQLITE_DONE || rc == SQLITE_ROW) rc = 0;
-    else if (rc > 0) rc = acc_error(ACCORD_EINTERNAL, "reading a story's members: %s", sqlite3_errmsg(store_db(db->st)));
-    sqlite3_reset(s);
-    if (rc == 0 && among && n > 1) {
-        if (weak) {
-            for (size_t i = 0; i < n && rc == 0; i++)
-                if (m[i].rowid == pa->rowid) rc = redate(db, &a, &m[i], m, n);
-        }
-        if (peer && n_weak > (weak ? 1u : 0u)) {
-            /* A new peer: the weak members' texts are read, and only theirs. */
-            sqlite3_stmt *t = store_prepare(db->st, "SELECT text FROM articles WHERE rowid = ?1");
-            if (!t) rc = ACCORD_EINTERNAL;
-            for (size_t i = 0; i < n && rc == 0; i++) {
-                if (!m[i].weak || m[i].rowid == pa->rowid) continue;
-                sqlite3_bind_int64(t, 1, m[i].rowid);
-                if (sqlite3_step(t) == SQLITE_ROW) m[i].text = arena_strdup(&a, (const char *)sqlite3_column_text(t, 0));
-                sqlite3_reset(t);
-                rc = redate(db, &a, &m[i], m, n);
-            }
+    if (rc == 0 && weak)
+        for (size_t i = 0; i < n && rc == 0; i++)
+            if (m[i].rowid == pa->rowid) rc = redate(db, &a, &m[i], m, n);
+    if (rc == 0 && peer && n_weak > (weak ? 1u : 0u)) {
+        /* A new peer: the weak members' texts are read, and only theirs. */
+        sqlite3_stmt *t = store_prepare(db->st, "SELECT text FROM articles WHERE rowid = ?1");
+        if (!t) rc = ACCORD_EINTERNAL;
+        for (size_t i = 0; i < n && rc == 0; i++) {
+            if (!m[i].weak || m[i].rowid == pa->rowid) continue;
+            sqlite3_bind_int64(t, 1, m[i].rowid);
+            if (sqlite3_step(t) == SQLITE_ROW) m[i].text = arena_strdup(&a, (const char *)sqlite3_column_text(t, 0));
+            sqlite3_reset(t);
+            rc = redate(db, &a, &m[i], m, n);
         }
     }
     arena_free(&a);
@@ -257,7 +262,6 @@ static const char *latest_possible(const raw_article *raw, const char *first_see
 void pipeline_prepare(accord *db, pipeline_worker *w, pipeline_article *pa)
 {
     (void)db;
-    (void)w;
     const raw_article *raw = pa->raw;
     arena *a = pa->a;
     pa->id = raw->id;
@@ -310,6 +314,10 @@ void pipeline_prepare(accord *db, pipeline_worker *w, pipeline_article *pa)
     /* dedup: shingles, signature, bands and sentence fingerprints. */
     if (dedup_prepare(a, &pa->dedup_config, pa->text, pa->len, &pa->doc, &pa->dd) != 0)
         return refuse(pa, ACCORD_ENOMEM, "out of memory preparing the copy index");
+
+    /* cluster: the article's features (what needs no corpus statistics). */
+    if (cluster_prepare(a, w->stemmer, pa->title, &pa->doc, &pa->features) != 0)
+        return refuse(pa, ACCORD_ENOMEM, "out of memory finding features");
 
     /* extract: entities, quotes, quantities, time expressions. An article
      * with a date of its own resolves them against it; one without resolves
@@ -373,16 +381,35 @@ int pipeline_apply(accord *db, pipeline_worker *w, pipeline_article *pa, accord_
     if (rc != 0) return rc;
 
     /* cluster: the article joins its story or starts one. */
-    rc = cluster_article(db, pa, pa->copies.copy_of);
+    cluster_input in = {
+        .rowid = pa->rowid, .published = pa->published, .given_date = pa->given_date,
+        .event_date = pa->event_date, .event_confidence = pa->event_confidence,
+        .copy_of = pa->copies.copy_of, .features = &pa->features,
+    };
+    rc = cluster_apply(db->cluster_state, pa->a, &in, &pa->story);
     if (rc != 0) return rc;
 
     /* clean, again: the story's weakly dated articles, dated with its others. */
     return refine_story_dates(db, pa);
 }
 
+int pipeline_batch_begin(accord *db)
+{
+    int rc = 0;
+    /* Another writer stored articles meanwhile: what the stages hold in
+     * memory is read again, so that this batch sees them. */
+    if (store_changed_elsewhere(db->st)) {
+        rc = pipeline_reset(db);
+        if (rc == 0) rc = pipeline_ingest_state(db);
+    }
+    if (rc == 0) rc = cluster_state_sync(db->cluster_state, db->st);
+    return rc;
+}
+
 int pipeline_flush(accord *db)
 {
     int rc = clean_learn_flush(db->clean_state, db->st);
     if (rc == 0) rc = dedup_flush(db->dedup_state, db->st);
+    if (rc == 0) rc = cluster_flush(db->cluster_state, db->st);
     return rc;
 }

@@ -20,6 +20,7 @@
 
 #include "accord.h"
 #include "clean/clean.h"
+#include "cluster/cluster.h"
 #include "dedup/dedup.h"
 #include "extract/extract.h"
 #include "ingest/ingest.h"
@@ -64,6 +65,8 @@ typedef struct pipeline_article {
     double event_confidence; /* of an inferred event date; 1 for a stated one */
     /* prepare: the copy index's view of the text */
     dedup_prepared dd;
+    /* prepare: the cluster stage's features */
+    cluster_doc features;
     /* prepare: extract */
     const char *anchor; /* what its time expressions resolve against */
     extract_result ex;
@@ -71,7 +74,8 @@ typedef struct pipeline_article {
     int64_t rowid; /* articles.rowid */
     int version;
     store_put_outcome outcome;
-    dedup_match copies; /* what dedup found: the original of a copy, if any */
+    dedup_match copies;     /* what dedup found: the original of a copy, if any */
+    cluster_decision story; /* what cluster decided */
 } pipeline_article;
 
 /* A worker's own tools (libstemmer objects are not thread-safe). */
@@ -92,6 +96,10 @@ int pipeline_views(accord *db, pipeline_article *const *pa, size_t n);
  * transaction. *kind gets NEW, SAME or VERSION. Returns 0 or a store
  * failure (bad input never reaches apply). */
 int pipeline_apply(accord *db, pipeline_worker *w, pipeline_article *pa, accord_event_kind *kind);
+
+/* At the start of a batch's transaction: stage state is read again when
+ * another writer committed, or when it was never read. */
+int pipeline_batch_begin(accord *db);
 
 /* Writes what the stages hold back, just before the batch's COMMIT. */
 int pipeline_flush(accord *db);
