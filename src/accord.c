@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include "accord.h"
 #include "pipeline.h"
@@ -221,6 +222,31 @@ static void free_batch(batch *b)
     b->bytes = 0;
 }
 
+/* The hash of an article as it came in: its bytes and every given field,
+ * each with its length, so that no two inputs share one by concatenation. */
+static void raw_hash(const raw_article *r, char out[17])
+{
+    XXH64_state_t *h = XXH64_createState();
+    if (!h) {
+        acc_hash_hex(r->body, r->body_len, out);
+        return;
+    }
+    XXH64_reset(h, 0x61636364u);
+    const char *fields[] = {r->url, r->source, r->title, r->author, r->lang, r->published,
+                            r->fetched, r->given_date, r->extra_json};
+    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
+        uint64_t n = fields[i] ? strlen(fields[i]) + 1 : 0; /* NULL and "" differ */
+        XXH64_update(h, &n, sizeof n);
+        if (fields[i]) XXH64_update(h, fields[i], n - 1);
+    }
+    uint64_t n = r->body_len, html = r->is_html;
+    XXH64_update(h, &html, sizeof html);
+    XXH64_update(h, &n, sizeof n);
+    XXH64_update(h, r->body, r->body_len);
+    snprintf(out, 17, "%016llx", (unsigned long long)XXH64_digest(h));
+    XXH64_freeState(h);
+}
+
 /* What prepare needs from the store, read by the calling thread before the
  * batch goes to the workers: when each id was first ingested, and the views
  * of stage state. */
@@ -232,8 +258,14 @@ static int batch_views(ingest_run *r, batch *b)
         slot *sl = &b->slots[i];
         sl->pa.raw = &sl->raw;
         sl->pa.a = &sl->a;
-        rc = store_article_first_seen(db->st, sl->raw.id, &sl->a, &sl->pa.first_seen);
+        const char *stored_hash = NULL;
+        rc = store_article_seen(db->st, sl->raw.id, &sl->a, &sl->pa.first_seen, &stored_hash);
         if (rc == 0 && !sl->pa.first_seen) sl->pa.first_seen = b->now;
+        raw_hash(&sl->raw, sl->pa.raw_hash);
+        /* The same input as before (a second ingest, a resumed one): no
+         * need to clean it again, and no chance that boilerplate learned
+         * since makes it look changed. */
+        sl->pa.unchanged = stored_hash && strcmp(stored_hash, sl->pa.raw_hash) == 0;
     }
     pipeline_article **pas = rc == 0 ? malloc((b->n ? b->n : 1) * sizeof *pas) : NULL;
     if (!pas && rc == 0) rc = acc_error(ACCORD_ENOMEM, "out of memory");

@@ -263,6 +263,7 @@ void pipeline_prepare(accord *db, pipeline_worker *w, pipeline_article *pa)
 {
     (void)db;
     const raw_article *raw = pa->raw;
+    if (pa->unchanged) return;
     arena *a = pa->a;
     pa->id = raw->id;
     pa->title = raw->title;
@@ -334,6 +335,11 @@ int pipeline_apply(accord *db, pipeline_worker *w, pipeline_article *pa, accord_
 {
     (void)w;
     int rc = 0;
+    if (pa->unchanged) { /* the same input as stored: nothing changes */
+        *kind = ACCORD_EVENT_SAME;
+        pa->outcome = STORE_PUT_SAME;
+        return 0;
+    }
     /* The outlet's learned boilerplate changed since the article was
      * prepared (an epoch ended in between): prepare it again, so that what
      * it sees depends on the articles stored before it, not on where the
@@ -360,6 +366,7 @@ int pipeline_apply(accord *db, pipeline_worker *w, pipeline_article *pa, accord_
         .extra_json = pa->raw->extra_json, .origin = pa->raw->file,
         .repaired_bytes = pa->raw->repaired_bytes, .first_seen = pa->first_seen,
         .own_event = cr->event.value, .own_conf = cr->event.confidence, .date_weak = is_weak(pa),
+        .raw_hash = pa->raw_hash,
     };
     rc = store_article_put(db->st, &sa, &pa->outcome, &pa->rowid, &pa->version);
     if (rc != 0) return rc;

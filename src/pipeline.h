@@ -49,6 +49,8 @@ typedef struct pipeline_article {
      * metadata), else given, else fetched, else the time of first ingest. */
     const char *ref_date;
     const char *first_seen; /* when this id was first ingested */
+    char raw_hash[17];      /* of the input as it came */
+    bool unchanged;         /* the same input as stored: nothing to prepare */
     /* prepare: clean and text */
     int status;          /* 0, or the ACCORD_E* code that refused the article */
     char error[512];     /* why, when status != 0 */

@@ -183,7 +183,10 @@ static const char m006_soft_conf[] =
     "WHERE soft_day IS NOT NULL;\n";
 
 /* The time an article id was first ingested: the reference date of an
- * article that carries no date of its own, so it must never change. And
+ * article that carries no date of its own, so it must never change. The
+ * hash of the article as it came in (bytes and given fields): the same
+ * input again is unchanged without being cleaned again, whatever the
+ * outlet's learned boilerplate has become since. And
  * the clean stage's date facts that re-dating reads, as columns: the event
  * date an article found on its own, its confidence, and whether it is
  * weakly dated (no publication date, an unsure inferred one). */
@@ -193,6 +196,7 @@ static const char m012_first_seen[] =
     "ALTER TABLE articles ADD COLUMN own_event TEXT;\n"
     "ALTER TABLE articles ADD COLUMN own_conf REAL;\n"
     "ALTER TABLE articles ADD COLUMN date_weak INTEGER NOT NULL DEFAULT 0;\n"
+    "ALTER TABLE articles ADD COLUMN raw_hash TEXT;\n"
     "UPDATE articles SET own_event = json_extract(meta, '$.dates.event.value'), "
     "own_conf = json_extract(meta, '$.dates.event.confidence'), "
     "date_weak = coalesce(json_extract(meta, '$.dates.published.source'), 'inferred') LIKE 'inferred%' "

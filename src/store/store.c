@@ -270,22 +270,25 @@ static void bind_article(sqlite3_stmt *s, const store_article *a, const char *ha
     sqlite3_bind_int64(s, 16, (sqlite3_int64)a->repaired_bytes);
     bind_text(s, 17, now);
     bind_text(s, 19, a->first_seen ? a->first_seen : now);
+    bind_text(s, 23, a->raw_hash);
     bind_text(s, 20, a->own_event);
     sqlite3_bind_double(s, 21, a->own_conf);
     sqlite3_bind_int(s, 22, a->date_weak);
 }
 
-int store_article_first_seen(store *st, const char *id, struct arena *a, const char **out)
+int store_article_seen(store *st, const char *id, struct arena *a, const char **first_seen,
+                       const char **raw_hash)
 {
-    *out = NULL;
-    sqlite3_stmt *s = store_prepare(st, "SELECT first_seen FROM articles WHERE id = ?");
+    *first_seen = *raw_hash = NULL;
+    sqlite3_stmt *s = store_prepare(st, "SELECT first_seen, raw_hash FROM articles WHERE id = ?");
     if (!s) return ACCORD_EINTERNAL;
     bind_text(s, 1, id);
     int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW && sqlite3_column_text(s, 0)) {
-        *out = arena_strdup(a, (const char *)sqlite3_column_text(s, 0));
-        if (!*out) rc = acc_error(ACCORD_ENOMEM, "out of memory");
-        else rc = 0;
+    if (rc == SQLITE_ROW) {
+        const char *f = (const char *)sqlite3_column_text(s, 0), *h = (const char *)sqlite3_column_text(s, 1);
+        if (f) *first_seen = arena_strdup(a, f);
+        if (h) *raw_hash = arena_strdup(a, h);
+        rc = (f && !*first_seen) || (h && !*raw_hash) ? acc_error(ACCORD_ENOMEM, "out of memory") : 0;
     } else {
         rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_error(st, "looking up an article");
     }
@@ -340,7 +343,8 @@ int store_article_put(store *st, const store_article *a, store_put_outcome *outc
                 "given_date = coalesce(?6, given_date), published = coalesce(?7, published), "
                 "fetched = coalesce(?8, fetched), event_date = ?9, lang = ?10, text = ?11, "
                 "text_hash = ?12, meta = ?13, extra = coalesce(?14, extra), origin = ?15, "
-                "repaired_bytes = ?16, ingested_at = ?17, own_event = ?20, own_conf = ?21, date_weak = ?22 "
+                "repaired_bytes = ?16, ingested_at = ?17, own_event = ?20, own_conf = ?21, date_weak = ?22, "
+                "raw_hash = ?23 "
                 "WHERE rowid = ?18");
         if (!u) return ACCORD_EINTERNAL;
         bind_article(u, a, hash, now);
@@ -357,8 +361,8 @@ int store_article_put(store *st, const store_article *a, store_put_outcome *outc
     sqlite3_stmt *ins = store_prepare(
         st, "INSERT INTO articles(id, source, url, title, author, given_date, published, fetched, "
             "event_date, lang, text, text_hash, meta, extra, origin, repaired_bytes, ingested_at, first_seen, "
-            "own_event, own_conf, date_weak) "
-            "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?19,?20,?21,?22)");
+            "own_event, own_conf, date_weak, raw_hash) "
+            "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?19,?20,?21,?22,?23)");
     if (!ins) return ACCORD_EINTERNAL;
     bind_article(ins, a, hash, now);
     if (sqlite3_step(ins) != SQLITE_DONE) return db_error(st, "storing an article");

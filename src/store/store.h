@@ -70,6 +70,7 @@ typedef struct store_article {
     const char *own_event;  /* the event date the article found on its own */
     double own_conf;        /* its confidence */
     bool date_weak;         /* no publication date and only a weak inferred one */
+    const char *raw_hash;   /* hash of the input as it came (16 hex digits) */
 } store_article;
 
 typedef enum store_put_outcome {
@@ -84,8 +85,11 @@ typedef enum store_put_outcome {
  * integer key, which other tables reference. */
 int store_article_put(store *st, const store_article *a, store_put_outcome *outcome,
                       int64_t *rowid, int *version);
-/* When the article id was first ingested, in a (NULL when it is new). */
-int store_article_first_seen(store *st, const char *id, struct arena *a, const char **out);
+/* What the store knows of an id before its article is prepared: when it
+ * was first ingested and the hash of its input then, in a (both NULL when
+ * the id is new). */
+int store_article_seen(store *st, const char *id, struct arena *a, const char **first_seen,
+                       const char **raw_hash);
 /* The integer key of an article id, or 0 when absent. */
 int64_t store_article_rowid(store *st, const char *id);
 /* Meta key-value (schema facts, settings, counters). */

@@ -49,4 +49,22 @@ wait "$pid" 2>/dev/null
 expect_status 0 "$ACCORD" --db three.db ingest --quiet stream.jsonl
 expect_status 0 "$ACCORD" --db three.db export articles
 cmp -s out.txt one.txt || { diff one.txt out.txt | head; fail "an ingest killed and started again exports other stories"; }
+# An outlet's repeated line is learned as boilerplate between the two runs:
+# the articles stored before are the same input, so they stay unchanged
+# (not cleaned again into a new version), and the stream ends as in one run.
+awk 'BEGIN {
+    split("Napa Iquique Lisbon Osaka Quito Dakar", place, " ");
+    for (i = 0; i < 300; i++)
+        printf "{\"id\":\"r%03d\",\"source\":\"wire%d\",\"published\":\"2024-03-%02d\",\"text\":\"Reports said the river rose in %s after days of rain. Officials commented on the events of the week.\"}\n", i, i % 3, 1 + i % 28, place[1 + i % 6];
+}' > repeat.jsonl
+head -n 100 repeat.jsonl > repeat-first.jsonl
+expect_status 0 "$ACCORD" --db r1.db ingest --quiet repeat.jsonl
+expect_status 0 "$ACCORD" --db r1.db export articles
+mv out.txt r1.txt
+expect_status 0 "$ACCORD" --db r2.db ingest --quiet repeat-first.jsonl
+expect_status 0 "$ACCORD" --db r2.db ingest --json repeat.jsonl
+jq_is out.txt '.unchanged' 100
+jq_is out.txt '.new_versions' 0
+expect_status 0 "$ACCORD" --db r2.db export articles
+cmp -s out.txt r1.txt || { diff r1.txt out.txt | head; fail "boilerplate learned between two runs changed the stored articles"; }
 exit 0
