@@ -4,6 +4,10 @@
 # `accord eval ...` command, which works on any data in the same format;
 # a dataset that is absent is skipped with a message.
 set -u
+# Articles that carry no date (ECB+) are dated from their text, bounded by
+# when they were first ingested: "now" is pinned so that the figures are the
+# same on any day (override with ACCORD_NOW).
+export ACCORD_NOW=${ACCORD_NOW:-2026-01-05}
 ACCORD=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DATA=${ACCORD_DATA:-$ROOT/../shared/data}
