@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "extract/eval.h"
+#include "cluster/cluster.h"
 #include "extract/extract_store.h"
 #include "pipeline.h"
 #include "util/json.h"
@@ -19,51 +20,18 @@ static int cmp_i64(const void *x, const void *y)
     return a < b ? -1 : a > b;
 }
 
-/* until cluster_story_members lands */
+/* A story's members and an article's story come from the cluster stage. */
 static int story_members(store *st, int64_t story, int64_t **rowids, size_t *n)
 {
-    *rowids = NULL;
-    *n = 0;
-    sqlite3_stmt *s = store_prepare(st, "SELECT article FROM story_articles WHERE story = ?1 ORDER BY article");
-    if (!s) return ACCORD_EINTERNAL;
-    sqlite3_bind_int64(s, 1, story);
-    size_t cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (*n == cap) {
-            size_t nc = cap ? cap * 2 : 16;
-            int64_t *v = realloc(*rowids, nc * sizeof *v);
-            if (!v) {
-                rc = SQLITE_NOMEM;
-                break;
-            }
-            *rowids = v;
-            cap = nc;
-        }
-        (*rowids)[(*n)++] = sqlite3_column_int64(s, 0);
-    }
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE) {
-        free(*rowids);
-        *rowids = NULL;
-        *n = 0;
-        return rc == SQLITE_NOMEM ? acc_error(ACCORD_ENOMEM, "out of memory")
-                                  : acc_error(ACCORD_EINTERNAL, "story members: %s", sqlite3_errmsg(store_db(st)));
-    }
-    return 0;
+    return cluster_story_members(st, story, rowids, n);
 }
 
-/* until cluster_story_members lands: the story of an article (0: none),
- * and a story's label. */
 static int64_t article_story(store *st, int64_t article)
 {
-    sqlite3_stmt *s = store_prepare(st, "SELECT story FROM story_articles WHERE article = ?1");
-    if (!s) return 0;
-    sqlite3_bind_int64(s, 1, article);
-    int64_t story = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-    sqlite3_reset(s);
-    return story;
+    int64_t story = 0;
+    return cluster_story_of(st, article, &story) == 0 ? story : 0;
 }
+
 static json_t *story_label(store *st, int64_t story)
 {
     sqlite3_stmt *s = store_prepare(st, "SELECT label FROM stories WHERE id = ?1");

@@ -289,8 +289,10 @@ int reconcile_story_json(struct store *st, const char *const *ids, const int *st
     return rc;
 }
 
-/* until cluster_story_members lands: article ids of a story, in the
- * story's order, at most max (0: all). */
+/* Article ids of a story, in the story's order (day, then arrival), at
+ * most max (0: all). This still reads the cluster stage's table: its read
+ * function gives members in rowid order, and the story's order decides
+ * ties in the summary. */
 static int story_ids(store *st, arena *a, int64_t story, int max, const char ***ids, size_t *n)
 {
     sqlite3_stmt *s = store_prepare(st, "SELECT a.id FROM story_articles sa JOIN articles a ON a.rowid = sa.article "
@@ -314,7 +316,7 @@ static int story_ids(store *st, arena *a, int64_t story, int max, const char ***
     return 0;
 }
 
-/* until cluster_story_members lands: the stories of a story's storyline,
+/* (Read from the cluster stage's table, as above.) The stories of a story's storyline,
  * earliest first (at most max, the story itself always among them); 0
  * stories when it has no storyline. */
 static int storyline_stories(store *st, int64_t story, int64_t *out, size_t max, size_t *n)
