@@ -75,7 +75,8 @@ typedef struct date_expr {
     bool future;         /* the sentence points forward ("will", "next", "by", "scheduled") */
     bool narrative;      /* relative to the story's own time, not to the writing:
                             "the previous day", "the following week" */
-    int8_t weekday;      /* 0..6, or -1 */
+    int8_t weekday;      /* 0..6, or -1; for a day and month, the weekday written
+                            beside it ("Thursday, April 17") */
     int8_t month;        /* 1..12, or 0 */
     int8_t day;          /* 1..31, or 0 */
     int16_t offset;      /* relative: -1 last / yesterday, 0 this / today, +1 next; -N for "N ago" */
