@@ -921,8 +921,10 @@ static int voter_init(arena *a, voter *v, const date_expr *e, int y0, int y1, co
  * weekday, or the feast, the text gives it. */
 #define MISFIT 0.4
 /* What a year further from the text's latest named year (or its photo's
- * date) costs a candidate day: as much as a fair piece of evidence. */
+ * date) costs a candidate day: as much as a fair piece of evidence when the
+ * text says that year is its recent past; little when it may be history. */
 #define YEAR_COST 0.5
+#define YEAR_COST_LOOSE 0.02
 
 static double expr_fit(const voter *v, const cand *k, const int *contrast_year, int y0)
 {
@@ -1097,6 +1099,14 @@ int date_infer_reference(arena *a, const char *text, size_t len, const date_expr
     }
     for (int m = 1; m <= 12; m++)
         if (!bare[m]) contrast_year[m] = 0;
+    /* A text that sets a month of its latest named year against the same
+     * month bare ("in November" beside "November 2024") names that year as
+     * the recent past: it is written in the next one or soon after, and
+     * its named year places it firmly. Otherwise a named year may be
+     * history ("annexed in 2014") and places the text only loosely. */
+    double year_cost = YEAR_COST_LOOSE;
+    for (int m = 1; m <= 12; m++)
+        if (contrast_year[m] && contrast_year[m] == max_year) year_cost = YEAR_COST;
     out->n_evidence = n_votes;
     if (n_votes == 0 && hints->n_peers == 0) {
         out->n_evidence = 0;
@@ -1217,9 +1227,9 @@ int date_infer_reference(arena *a, const char *text, size_t len, const date_expr
         double tie;
         if (hints->given != DATE_NONE) tie = -1e-4 * (double)labs((long)hints->given - c);
         else if (anchored) {
-            /* a year after the latest named year costs YEAR_COST, the same
+            /* a year after the latest named year costs year_cost, the same
              * year nothing; a day after the photo's date costs by the day */
-            double cost = max_year ? YEAR_COST * abs(kc.y - max_year) : 0;
+            double cost = max_year ? year_cost * abs(kc.y - max_year) : 0;
             if (hints->not_before != DATE_NONE) {
                 double nb = YEAR_COST / 365.0 * (double)labs((long)c - hints->not_before);
                 if (nb > cost) cost = nb;
