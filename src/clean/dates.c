@@ -919,7 +919,7 @@ static int voter_init(arena *a, voter *v, const date_expr *e, int y0, int y1, co
 
 /* What is left of a day-month's fit in a year where it is not on the
  * weekday, or the feast, the text gives it. */
-#define MISFIT 0.4
+#define MISFIT 0.25
 /* What a year further from the text's latest named year (or its photo's
  * date) costs a candidate day: as much as a fair piece of evidence when the
  * text says that year is its recent past; little when it may be history. */
