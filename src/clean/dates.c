@@ -9,9 +9,10 @@
  * the past one in "met on Wednesday".
  *
  * Inference is a vote. Every candidate day in a window (around the given
- * date; else between the latest year the text mentions and the caller's
- * reference day; else over the years the text's own explicit dates, its
- * photo's date and its peers allow: never the clock) gets, from every
+ * date; else up to the caller's bound, the first ingest, from the latest
+ * year the text names or its photo's date, or from twenty years back;
+ * else over the years the text's own explicit dates, its photo's date and
+ * its peers allow: never the clock) gets, from every
  * expression, a score for how well the expression fits a text written that
  * day. What each expression implies ("April 18" in each year of the window,
  * Easter, the month of "in November") is worked out once, so a day costs a
@@ -20,7 +21,19 @@
  * 18th and the days just after. The best-scoring day wins; the margin over
  * the best day that is not its neighbour gives the confidence. A bare month
  * name that the text also gives with a year ("in November" and "in November
- * 2024") is taken to be another year than that one. */
+ * 2024") is taken to be another year than that one.
+ *
+ * The bound is when the text was first seen, which may be years after it
+ * was written: it limits the window and never pulls a text towards it.
+ * What places a text in a year is its own evidence: a weekday written
+ * beside a day-month, or a movable feast tied to one (Easter falls on a
+ * given day once in several years), holds in few years; in the others
+ * the day-month keeps only MISFIT of its fit. Where the evidence leaves years equal, the text is placed
+ * nearest its photo's date or the latest year it names, firmly when it
+ * sets that year against the same month bare (its recent past), loosely
+ * when the year may be history; with neither, the later year wins by a
+ * hair. These leanings are not evidence: the scores reported for the given
+ * and bound days, which the caller compares with the best, leave them out. */
 #include "dates.h"
 
 #include <ctype.h>
