@@ -9,9 +9,10 @@
  * the past one in "met on Wednesday".
  *
  * Inference is a vote. Every candidate day in a window (around the given
- * date; else between the latest year the text mentions and the caller's
- * reference day; else over the years the text's own explicit dates, its
- * photo's date and its peers allow: never the clock) gets, from every
+ * date; else up to the caller's bound, the first ingest, from the latest
+ * year the text names or its photo's date, or from twenty years back;
+ * else over the years the text's own explicit dates, its photo's date and
+ * its peers allow: never the clock) gets, from every
  * expression, a score for how well the expression fits a text written that
  * day. What each expression implies ("April 18" in each year of the window,
  * Easter, the month of "in November") is worked out once, so a day costs a
@@ -20,7 +21,19 @@
  * 18th and the days just after. The best-scoring day wins; the margin over
  * the best day that is not its neighbour gives the confidence. A bare month
  * name that the text also gives with a year ("in November" and "in November
- * 2024") is taken to be another year than that one. */
+ * 2024") is taken to be another year than that one.
+ *
+ * The bound is when the text was first seen, which may be years after it
+ * was written: it limits the window and never pulls a text towards it.
+ * What places a text in a year is its own evidence: a weekday written
+ * beside a day-month, or a movable feast tied to one (Easter falls on a
+ * given day once in several years), holds in few years; in the others
+ * the day-month keeps only MISFIT of its fit. Where the evidence leaves years equal, the text is placed
+ * nearest its photo's date or the latest year it names, firmly when it
+ * sets that year against the same month bare (its recent past), loosely
+ * when the year may be history; with neither, the later year wins by a
+ * hair. These leanings are not evidence: the scores reported for the given
+ * and bound days, which the caller compares with the best, leave them out. */
 #include "dates.h"
 
 #include <ctype.h>
@@ -477,6 +490,10 @@ int date_find(arena *a, const char *t, size_t len, date_expr **out, size_t *n_ou
                 e.month = (int8_t)m;
                 e.year = (int16_t)(year > 0 ? year : 0);
                 if (year > 0 && date_from_ymd(year, m, day) == DATE_NONE) continue;
+                /* "Thursday, April 17", "Thursday 17 April": the weekday
+                 * the writer gives the day (it says which years fit) */
+                size_t f = day_before ? i - 1 : i;
+                if (f > 0 && adjacent(t, &v[f - 1], &v[f], true)) e.weekday = (int8_t)weekday_of(t, &v[f - 1]);
             } else if (year > 0) {
                 e = expr_new(DATE_EXPR_MONTH_YEAR, s, v[last].end);
                 e.month = (int8_t)m;
@@ -846,13 +863,36 @@ typedef struct voter {
     const date_expr *e;
     date_day fixed, fixed_end; /* FULL: the day; MONTH_YEAR: the month */
     date_day *per_year;        /* MONTH_DAY, HOLIDAY, MONTH: index year - y0 + 1 */
+    /* A day-month with a weekday beside it, or a day-month and a movable
+     * feast tied to each other: whether each year's day fits the pair
+     * (same index as per_year), else NULL */
+    bool *fits;
 } voter;
 
-static int voter_init(arena *a, voter *v, const date_expr *e, int y0, int y1)
+/* A movable feast falls on another day each year. */
+static bool holiday_movable(int hol)
+{
+    return hol == DATE_HOL_EASTER || hol == DATE_HOL_EASTER_WEEKEND || hol == DATE_HOL_GOOD_FRIDAY ||
+           hol == DATE_HOL_PALM_SUNDAY || hol == DATE_HOL_THANKSGIVING;
+}
+
+/* Does day d fall on the feast hol of its year? */
+static bool on_holiday(int hol, int year, date_day d)
+{
+    date_day h = holiday_day(hol, year);
+    if (h == DATE_NONE) return false;
+    if (hol == DATE_HOL_EASTER_WEEKEND) return d >= h - 2 && d <= h + 1;
+    return d == h;
+}
+
+/* tie: the expression e is tied to (a movable feast for a day-month, a
+ * day-month for a feast), or NULL. */
+static int voter_init(arena *a, voter *v, const date_expr *e, int y0, int y1, const date_expr *tie)
 {
     v->e = e;
     v->fixed = v->fixed_end = DATE_NONE;
     v->per_year = NULL;
+    v->fits = NULL;
     switch (e->kind) {
     case DATE_EXPR_FULL: v->fixed = date_from_ymd(e->year, e->month, e->day); return 0;
     case DATE_EXPR_MONTH_YEAR:
@@ -873,8 +913,31 @@ static int voter_init(arena *a, voter *v, const date_expr *e, int y0, int y1)
                          : e->kind == DATE_EXPR_MONTH   ? month_start(y, e->month)
                                                         : holiday_day(e->holiday, y);
     }
+    if ((e->kind == DATE_EXPR_MONTH_DAY && (e->weekday >= 0 || tie)) || (e->kind == DATE_EXPR_HOLIDAY && tie)) {
+        v->fits = arena_alloc(a, ny * sizeof *v->fits);
+        if (!v->fits) return -1;
+        for (size_t i = 0; i < ny; i++) {
+            int y = y0 - 1 + (int)i;
+            if (e->kind == DATE_EXPR_HOLIDAY) {
+                v->fits[i] = on_holiday(e->holiday, y, date_from_ymd(y, tie->month, tie->day));
+                continue;
+            }
+            date_day d = v->per_year[i];
+            v->fits[i] = d != DATE_NONE && (e->weekday < 0 || date_weekday(d) == e->weekday) &&
+                         (!tie || on_holiday(tie->holiday, y, d));
+        }
+    }
     return 0;
 }
+
+/* What is left of a day-month's fit in a year where it is not on the
+ * weekday, or the feast, the text gives it. */
+#define MISFIT 0.25
+/* What a year further from the text's latest named year (or its photo's
+ * date) costs a candidate day: as much as a fair piece of evidence when the
+ * text says that year is its recent past; little when it may be history. */
+#define YEAR_COST 0.5
+#define YEAR_COST_LOOSE 0.02
 
 static double expr_fit(const voter *v, const cand *k, const int *contrast_year, int y0)
 {
@@ -888,12 +951,15 @@ static double expr_fit(const voter *v, const cand *k, const int *contrast_year, 
         return e->future ? future_day_fit((long)c - d) : past_day_fit((long)c - d);
     }
     case DATE_EXPR_MONTH_DAY: {
-        /* the occurrence the writer on day c would mean */
+        /* the occurrence the writer on day c would mean; one on another
+         * weekday than the text gives it, or off the feast the sentence
+         * ties it to, is a poor fit */
         double best = 0;
         for (int y = cy - 1; y <= cy + 1; y++) {
             date_day d = v->per_year[y - y0 + 1];
             if (d == DATE_NONE) continue;
             double f = e->future ? future_day_fit((long)c - d) : past_day_fit((long)c - d);
+            if (v->fits && !v->fits[y - y0 + 1] && f > 0) f *= MISFIT;
             if (f > best) best = f;
         }
         return best;
@@ -910,6 +976,10 @@ static double expr_fit(const voter *v, const cand *k, const int *contrast_year, 
         }
         if (e->kind == DATE_EXPR_MONTH && contrast_year[e->month] && contrast_year[e->month] == y)
             return 0; /* "in November" beside "November 2024" is another November */
+        if (e->kind == DATE_EXPR_MONTH_YEAR && contrast_year[e->month] == e->year && !e->future)
+            /* ... and "November 2024" then a November before it: the text
+             * is written after it, but not soon after */
+            return c > v->fixed_end ? 0.05 : c >= v->fixed ? 0 : -0.5;
         date_day s, en;
         if (e->kind == DATE_EXPR_MONTH_YEAR) {
             s = v->fixed;
@@ -964,12 +1034,39 @@ static double expr_fit(const voter *v, const cand *k, const int *contrast_year, 
             } else {
                 f = e->future ? future_day_fit((long)c - d) : past_day_fit((long)c - d);
             }
+            if (v->fits && !v->fits[y - y0 + 1] && f > 0) f *= MISFIT;
             if (f > best) best = f;
         }
         return 0.8 * best;
     }
     default: return 0;
     }
+}
+
+/* The movable feast a yearless day-month is tied to: one named in the
+ * same sentence, with no other date between them ("by 20 April, a date on
+ * which both Western and Orthodox celebrations of Easter will overlap").
+ * The pair says which years fit, as "Thursday, April 17" does: those where
+ * the feast falls on that day. Its index in ex, or n when there is none. */
+static size_t tied_feast(const char *text, size_t len, const date_expr *ex, size_t n, size_t i)
+{
+    if (ex[i].kind != DATE_EXPR_MONTH_DAY || !text) return n;
+    for (int dir = -1; dir <= 1; dir += 2) {
+        size_t j = i;
+        while (dir < 0 ? j-- > 0 : ++j < n) {
+            const date_expr *h = &ex[j];
+            uint32_t from = dir < 0 ? h->end : ex[i].end, to = dir < 0 ? ex[i].start : h->start;
+            if (to < from || to - from > 200 || to > len) break;
+            bool end = false;
+            for (uint32_t p = from; p < to && !end; p++)
+                end = text[p] == '\n' || text[p] == '!' || text[p] == '?' || text[p] == ';' ||
+                      (text[p] == '.' && p + 1 < to && text[p + 1] == ' ');
+            if (end) break;
+            if (h->kind == DATE_EXPR_HOLIDAY && holiday_movable(h->holiday)) return j;
+            if (h->kind != DATE_EXPR_RELATIVE && h->kind != DATE_EXPR_RELATIVE_DAY) break;
+        }
+    }
+    return n;
 }
 
 static bool votes(const date_expr *e)
@@ -1015,6 +1112,14 @@ int date_infer_reference(arena *a, const char *text, size_t len, const date_expr
     }
     for (int m = 1; m <= 12; m++)
         if (!bare[m]) contrast_year[m] = 0;
+    /* A text that sets a month of its latest named year against the same
+     * month bare ("in November" beside "November 2024") names that year as
+     * the recent past: it is written in the next one or soon after, and
+     * its named year places it firmly. Otherwise a named year may be
+     * history ("annexed in 2014") and places the text only loosely. */
+    double year_cost = YEAR_COST_LOOSE;
+    for (int m = 1; m <= 12; m++)
+        if (contrast_year[m] && contrast_year[m] == max_year) year_cost = YEAR_COST;
     out->n_evidence = n_votes;
     if (n_votes == 0 && hints->n_peers == 0) {
         out->n_evidence = 0;
@@ -1030,11 +1135,19 @@ int date_infer_reference(arena *a, const char *text, size_t len, const date_expr
         lo = hints->given - 730;
         hi = hints->given + 2;
     } else if (latest != DATE_NONE) {
-        /* From the latest year the text names, else from six years before
-         * the reference. */
+        /* Up to the reference, from what places the text: the latest year
+         * it names, its photo's date; with neither, from twenty years back
+         * (the text alone must then place itself: a weekday beside a
+         * day-month, a feast tied to a day, a month with a year). The
+         * peers' days are always in. */
         hi = latest;
-        lo = max_year ? date_from_ymd(max_year, 1, 1) : latest - 2191;
+        lo = DATE_NONE;
+        date_day top = DATE_NONE;
+        if (max_year) widen(&lo, &top, date_from_ymd(max_year, 1, 1), hi);
+        if (hints->not_before != DATE_NONE) widen(&lo, &top, hints->not_before, hi);
         if (lo == DATE_NONE || lo > hi) lo = hi - 7305;
+        for (size_t p = 0; p < hints->n_peers; p++)
+            if (hints->peers[p] != DATE_NONE) widen(&lo, &top, hints->peers[p] - 7, hi);
         if (hi - lo > 7305) lo = hi - 7305;
     } else {
         /* No bound from outside the text: only the years its explicit
@@ -1054,16 +1167,25 @@ int date_infer_reference(arena *a, const char *text, size_t len, const date_expr
     if (lo > hi) lo = hi;
     /* Equally supported days: the one nearest the given date; else the
      * earliest after what dates the text (its photo, its explicit years);
-     * else the latest before the reference. */
+     * else the latest before the reference. The reference only bounds the
+     * text: it is when the text was first seen, which may be years after
+     * it was written, so it never draws an ambiguous text towards it. */
     bool toward_lo = hints->not_before != DATE_NONE || max_year || latest == DATE_NONE;
-    /* A text is most often written soon after its photo, and, when nothing
-     * else bounds it, soon after the latest year it names: a year later
-     * costs as much as a weak piece of evidence. */
-    bool anchored = hints->not_before != DATE_NONE || (max_year && latest == DATE_NONE);
+    /* A text is most often written soon after its photo, and soon after
+     * the latest year it names: a year later costs as much as a weak piece
+     * of evidence. The cost runs from that anchor, not from the window's
+     * start (which peers may move). A text with neither is, all else
+     * equal, a little more likely the nearer it is to when it was first
+     * seen: so little that any evidence of its own outweighs years of it. */
+    bool anchored = hints->not_before != DATE_NONE || max_year;
 
     size_t span = (size_t)(hi - lo + 1);
+    /* score: the evidence and the leanings above; evidence: the evidence
+     * alone, what the scores reported for the given and latest days
+     * compare (a leaning never makes a text disagree with a stated date) */
     double *score = arena_alloc(a, span * sizeof *score);
-    if (!score) return -1;
+    double *evidence = arena_alloc(a, span * sizeof *evidence);
+    if (!score || !evidence) return -1;
     /* The first MAX_VOTES voting expressions: the top of an article dates
      * it, and the cost stays bounded on long pages. */
     enum { MAX_VOTES = 80 };
@@ -1079,12 +1201,20 @@ int date_infer_reference(arena *a, const char *text, size_t len, const date_expr
     double *by_year = arena_alloc(a, ny * sizeof *by_year);
     if (!by_year) return -1;
     memset(by_year, 0, ny * sizeof *by_year);
+    /* Day-months and the movable feasts tied to them, both ways. */
+    size_t *tied = arena_alloc(a, (n ? n : 1) * sizeof *tied);
+    if (!tied) return -1;
+    for (size_t i = 0; i < n; i++) tied[i] = n;
+    for (size_t i = 0; i < n; i++) {
+        size_t j = tied_feast(text, len, exprs, n, i);
+        if (j < n && tied[j] == n) tied[i] = j, tied[j] = i;
+    }
     for (size_t i = 0, taken = 0; i < n && taken < MAX_VOTES; i++) {
         const date_expr *e = &exprs[i];
         if (!votes(e)) continue;
         taken++;
         if (e->kind == DATE_EXPR_WEEKDAY || e->kind == DATE_EXPR_YEAR) {
-            voter v = {e, DATE_NONE, DATE_NONE, NULL};
+            voter v = {e, DATE_NONE, DATE_NONE, NULL, NULL};
             cand k = {0, y0, 1, 1, 0};
             if (e->kind == DATE_EXPR_WEEKDAY)
                 for (k.w = 0; k.w < 7; k.w++) by_weekday[k.w] += expr_fit(&v, &k, contrast_year, y0);
@@ -1092,7 +1222,7 @@ int date_infer_reference(arena *a, const char *text, size_t len, const date_expr
                 for (k.y = y0; k.y <= y1; k.y++) by_year[k.y - y0] += expr_fit(&v, &k, contrast_year, y0);
             continue;
         }
-        if (voter_init(a, &voters[nv++], e, y0, y1)) return -1;
+        if (voter_init(a, &voters[nv++], e, y0, y1, tied[i] < n ? &exprs[tied[i]] : NULL)) return -1;
     }
     cand kc = {lo, 0, 0, 0, date_weekday(lo)};
     date_to_ymd(lo, &kc.y, &kc.m, &kc.d);
@@ -1109,11 +1239,20 @@ int date_infer_reference(arena *a, const char *text, size_t len, const date_expr
         }
         double tie;
         if (hints->given != DATE_NONE) tie = -1e-4 * (double)labs((long)hints->given - c);
-        else if (anchored) tie = -0.3 / 365.0 * (double)(c - lo);
-        else if (max_year) tie = -0.02 / 365.0 * (double)(c - lo);
+        else if (anchored) {
+            /* a year after the latest named year costs year_cost, the same
+             * year nothing; a day after the photo's date costs by the day */
+            double cost = max_year ? year_cost * abs(kc.y - max_year) : 0;
+            if (hints->not_before != DATE_NONE) {
+                double nb = YEAR_COST / 365.0 * (double)labs((long)c - hints->not_before);
+                if (nb > cost) cost = nb;
+            }
+            tie = -cost - 1e-5 * (double)(c - lo);
+        }
         else if (toward_lo) tie = -1e-5 * (double)(c - lo);
-        else tie = -1e-5 * (double)(hi - c);
+        else tie = -0.03 / 365.0 * (double)(hi - c);
         score[k] = s + tie;
+        evidence[k] = s;
     }
     size_t best = 0;
     for (size_t k = 1; k < span; k++)
@@ -1132,8 +1271,8 @@ int date_infer_reference(arena *a, const char *text, size_t len, const date_expr
         if (k + 45 >= best && k <= best + 45) season += p;
     }
     out->day = lo + (date_day)best;
-    out->score = s1;
-    double strength = s1 / 2.5;
+    out->score = evidence[best];
+    double strength = evidence[best] / 2.5;
     if (strength > 1) strength = 1;
     double conf = mass > 0 ? near / mass * strength : 0;
     if (conf < 0) conf = 0;
@@ -1142,10 +1281,10 @@ int date_infer_reference(arena *a, const char *text, size_t len, const date_expr
     out->season_confidence = mass > 0 ? season / mass * strength : 0;
     if (out->season_confidence > 1) out->season_confidence = 1;
     if (hints->given != DATE_NONE && hints->given >= lo && hints->given <= hi)
-        out->given_score = score[hints->given - lo];
+        out->given_score = evidence[hints->given - lo];
     if (hints->given == DATE_NONE && latest != DATE_NONE && latest >= lo && latest <= hi)
-        out->latest_score = score[latest - lo];
-    if (s1 <= 0) out->day = hints->given != DATE_NONE ? hints->given : DATE_NONE;
+        out->latest_score = evidence[latest - lo];
+    if (evidence[best] <= 0) out->day = hints->given != DATE_NONE ? hints->given : DATE_NONE;
     return 0;
 }
 

@@ -75,7 +75,8 @@ typedef struct date_expr {
     bool future;         /* the sentence points forward ("will", "next", "by", "scheduled") */
     bool narrative;      /* relative to the story's own time, not to the writing:
                             "the previous day", "the following week" */
-    int8_t weekday;      /* 0..6, or -1 */
+    int8_t weekday;      /* 0..6, or -1; for a day and month, the weekday written
+                            beside it ("Thursday, April 17") */
     int8_t month;        /* 1..12, or 0 */
     int8_t day;          /* 1..31, or 0 */
     int16_t offset;      /* relative: -1 last / yesterday, 0 this / today, +1 next; -N for "N ago" */
@@ -123,14 +124,22 @@ typedef struct date_inference {
 
 /* Works out the day a text was written from its time expressions: explicit
  * dates, month names, weekdays, holidays and years each vote for the days
- * they are consistent with; the best-supported day wins. The candidate days
- * run from the given date back two years; else from the latest explicit
- * year the text names (or six years back) up to hints->latest; else, with
- * no bound at all, over the years the text's explicit dates, the caption
- * date and the peers imply. Among equally supported days the one nearest
- * the given date wins, else the earliest after the text's own explicit
- * dates, else the latest. exprs/n are from date_find() on the same text
- * (pass NULL to have them found). */
+ * they are consistent with; the best-supported day wins. A weekday written
+ * beside a day-month ("Thursday, April 17"), and a movable feast tied to a
+ * day-month in one sentence ("by 20 April, when Easter falls"), vote for
+ * the years where they agree. The candidate days run from the given date
+ * back two years; else up to hints->latest from the latest explicit year
+ * the text names or the caption date (or, with neither, twenty years
+ * back), the peers' days always included; else, with no bound at all, over
+ * the years the text's explicit dates, the caption date and the peers
+ * imply. hints->latest only bounds: it never draws the text towards it.
+ * Where the evidence is ambiguous between years, the day nearest the given
+ * date wins; else the one nearest the caption date or the latest named
+ * year (firmly when the text sets that year against the same month bare,
+ * "November 2024" beside "in November": its recent past); else, with
+ * nothing in the text to place it, the later by a hair. given_score,
+ * latest_score and score weigh the evidence alone. exprs/n are from
+ * date_find() on the same text (pass NULL to have them found). */
 int date_infer_reference(arena *a, const char *text, size_t len, const date_expr *exprs, size_t n,
                          const date_hints *hints, date_inference *out);
 

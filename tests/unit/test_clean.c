@@ -670,6 +670,114 @@ TEST(clean_demo_dates_with_story_peers)
     }
 }
 
+TEST(clean_demo_dates_under_late_first_ingest)
+{
+    /* Undated, the demo's articles are bounded by when they were first
+     * ingested, and that bound must not draw them to it: weeks, a year and
+     * years after the events, each text's own evidence places it (002:
+     * "April 18" after its photo of Dec 2024; 003: Easter on 20 April, a
+     * Friday at the start of the Easter weekend; 004: a November set
+     * against "November 2024", Tuesdays), and 000 and 001, which cannot,
+     * take the day of the story's others. */
+    static const char *const bounds[] = {"2026-01-05T12:00:00Z", "2026-12-20T12:00:00Z", "2031-06-01T12:00:00Z"};
+    static const char *const files[] = {"000_16b94be4e16100e7.txt", "001_9cf57e1aec268059.txt",
+                                        "002_fdafb20dd39c0d62.txt", "003_f8f6c89b85bfc837.txt",
+                                        "004_3bdb60a11d8d6c44.txt"};
+    static const char *const want[] = {"2025-04-18", "2025-04-18", "2025-04-18", "2025-04-18", "2025-12-02"};
+    for (size_t b = 0; b < sizeof bounds / sizeof *bounds; b++) {
+        arena a;
+        arena_init(&a);
+        char given[5][11];
+        const char *body[5];
+        char *raw[5];
+        clean_result r[5];
+        for (int k = 0; k < 5; k++) {
+            REQUIRE((raw[k] = demo(files[k], given[k], &body[k])) != NULL);
+            REQUIRE(clean_text_learned(&a, body[k], strlen(body[k]), given[k][0] ? given[k] : NULL, NULL, bounds[b],
+                                       NULL, NULL, &r[k]) == 0);
+        }
+        for (int k = 2; k < 5; k++) {
+            CHECK_STR(r[k].event.value, want[k]);
+            if (!r[k].event.value || strcmp(r[k].event.value, want[k]))
+                fprintf(stderr, "    %s first seen %s\n", files[k], bounds[b]);
+        }
+        /* 000 and 001 with the April articles as peers */
+        const char *peer_days[2] = {r[2].event.value, r[3].event.value};
+        double peer_conf[2] = {r[2].event.confidence, r[3].event.confidence};
+        for (int k = 0; k < 2; k++) {
+            clean_date ev;
+            REQUIRE(clean_event_date_with_peers(&a, body[k], strlen(body[k]), given[k][0] ? given[k] : NULL, NULL,
+                                                bounds[b], peer_days, peer_conf, 2, &ev) == 0);
+            CHECK_STR(ev.value, want[k]);
+        }
+        for (int k = 0; k < 5; k++) free(raw[k]);
+        arena_free(&a);
+    }
+}
+
+TEST(clean_dates_evidence_beats_the_bound)
+{
+    /* A weekday beside a day-month picks the years where that day is that
+     * weekday; the years named are history, not the date: June 7 was a
+     * Saturday in 2025 (and 2014), not in any other year since 2019. First
+     * seen weeks or years later, the text is dated to 2025. */
+    const char *fest = "The festival opened on Saturday, June 7, and closed on Sunday, June 8. "
+                       "Organisers said attendance beat the record set in 2019.";
+    /* A day and a movable feast tied to it in one sentence: Easter fell on
+     * 20 April in 2025 (and 2014), and the Friday before it is Good Friday. */
+    const char *feast = "Pilgrims filled the old town on Friday, at the start of the Easter weekend, five days "
+                        "after the Palm Sunday processions. The mayor said the square would stay closed until "
+                        "20 April, the day on which Easter will fall this year.";
+    static const char *const bounds[] = {"2025-07-01", "2026-01-05", "2026-12-20", "2031-06-01"};
+    arena a;
+    arena_init(&a);
+    date_expr *e;
+    size_t n;
+    REQUIRE(date_find(&a, fest, strlen(fest), &e, &n) == 0);
+    const date_expr *x = expr_of_kind(e, n, DATE_EXPR_MONTH_DAY);
+    REQUIRE(x != NULL);
+    CHECK(x->month == 6 && x->day == 7 && x->weekday == 5);
+    for (size_t b = 0; b < sizeof bounds / sizeof *bounds; b++) {
+        date_hints h = DATE_HINTS_INIT;
+        h.latest = day(bounds[b]);
+        date_inference r;
+        REQUIRE(date_infer_reference(&a, fest, strlen(fest), NULL, 0, &h, &r) == 0);
+        int y = 0;
+        if (r.day != DATE_NONE) date_to_ymd(r.day, &y, NULL, NULL);
+        CHECK(y == 2025);
+        clean_result cr;
+        REQUIRE(clean_text_learned(&a, fest, strlen(fest), NULL, NULL, bounds[b], NULL, NULL, &cr) == 0);
+        CHECK(cr.event.value && !strncmp(cr.event.value, "2025-06-0", 9));
+        REQUIRE(date_infer_reference(&a, feast, strlen(feast), NULL, 0, &h, &r) == 0);
+        CHECK(r.day == date_from_ymd(2025, 4, 18));
+        REQUIRE(clean_text_learned(&a, feast, strlen(feast), NULL, NULL, bounds[b], NULL, NULL, &cr) == 0);
+        CHECK_STR(cr.event.value, "2025-04-18");
+    }
+    /* Without the weekday, the day-month is the same in every year: the
+     * year named ("in 2019") draws the text to it, not the bound. */
+    const char *loose = "The festival opened on June 7 and closed on June 8. "
+                        "Organisers said attendance beat the record set in 2019.";
+    date_hints h = DATE_HINTS_INIT;
+    h.latest = day("2031-06-01");
+    date_inference r;
+    REQUIRE(date_infer_reference(&a, loose, strlen(loose), NULL, 0, &h, &r) == 0);
+    int y = 0;
+    if (r.day != DATE_NONE) date_to_ymd(r.day, &y, NULL, NULL);
+    CHECK(y == 2019);
+    /* A November set against "November 2024" is the next one, whether the
+     * text is first seen weeks or years later. */
+    const char *nov = "The Kremlin said on Tuesday evening that no deal was reached. "
+                      "In November the army made its biggest advance. "
+                      "Its record was 725 square kilometers in November 2024. "
+                      "Officials met on Tuesday. In November, more drones were fired than in the previous month.";
+    for (size_t b = 1; b < sizeof bounds / sizeof *bounds; b++) {
+        h.latest = day(bounds[b]);
+        REQUIRE(date_infer_reference(&a, nov, strlen(nov), NULL, 0, &h, &r) == 0);
+        CHECK(r.day == date_from_ymd(2025, 12, 2));
+    }
+    arena_free(&a);
+}
+
 /* ---- HTML ------------------------------------------------------------------------------------ */
 
 static const char page[] =
