@@ -2,10 +2,12 @@
  * transactions and progress, and the article reads.
  *
  * Ingest gathers up to INGEST_BATCH articles (or 64 MB, or a second of
- * input) into a batch, prepares them on --jobs threads and applies them in
- * input order inside one transaction (pipeline.h): a killed process loses
- * at most the open batch, never part of an article, and bad input is
- * refused in the prepare phase, before anything is written. */
+ * input, or up to where learned boilerplate next changes) into a batch,
+ * prepares them on --jobs threads while the batch before is applied in
+ * input order (pipeline.h), inside transactions of about a thousand
+ * articles or a second: a killed process loses at most the open
+ * transaction, never part of an article, and bad input is refused in the
+ * prepare phase, before anything is written. */
 #include <jansson.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -19,7 +21,7 @@
 #include "util/json.h"
 #include "util/util.h"
 
-enum { INGEST_BATCH = 128 };
+enum { INGEST_BATCH = 128, INGEST_TXN_ARTICLES = 1024 };
 #define INGEST_BATCH_BYTES (64u << 20)
 
 const char *accord_version(void)
@@ -83,6 +85,7 @@ typedef struct batch {
     slot *slots;
     size_t n, cap;
     size_t bytes;     /* raw bytes held */
+    size_t limit;     /* articles it takes at most */
     double started;
     char now[32];     /* the first-ingest time stamped on new ids */
 } batch;
@@ -114,6 +117,9 @@ typedef struct ingest_run {
     pool *pool;
     pipeline_worker self; /* the calling thread's tools */
     double last_progress;
+    bool in_txn;
+    double txn_started;
+    accord_ingest_stats txn; /* what the open transaction stored */
 } ingest_run;
 
 int accord_default_jobs(void)
@@ -275,15 +281,60 @@ static int batch_views(ingest_run *r, batch *b)
     return rc;
 }
 
-/* Applies a prepared batch in input order, in one transaction. A store
- * failure rolls the whole batch back and stage state is read again from
- * the store. */
+/* Batches are applied inside transactions of up to INGEST_TXN_ARTICLES
+ * stored articles or a second: fewer commits rewrite the same index pages
+ * less often. What a transaction stored counts once it is committed. */
+static int txn_commit(ingest_run *r)
+{
+    if (!r->in_txn) return 0;
+    int rc = store_commit(r->db->st);
+    if (rc != 0) return rc;
+    r->in_txn = false;
+    r->stats->articles_new += r->txn.articles_new;
+    r->stats->articles_same += r->txn.articles_same;
+    r->stats->articles_versioned += r->txn.articles_versioned;
+    memset(&r->txn, 0, sizeof r->txn);
+    return 0;
+}
+
+/* A store failure: the open transaction is rolled back whole, said so, and
+ * every stage reads its state again from the store. */
+static void txn_abort(ingest_run *r)
+{
+    accord *db = r->db;
+    char msg[1024];
+    snprintf(msg, sizeof msg, "%s", accord_error_last());
+    uint64_t lost = r->txn.articles_new + r->txn.articles_versioned;
+    store_rollback(db->st);
+    r->in_txn = false;
+    memset(&r->txn, 0, sizeof r->txn);
+    if (pipeline_reset(db) == 0) pipeline_ingest_state(db);
+    r->self.stemmer = db->stemmer;
+    if (lost && r->opts && r->opts->on_event) {
+        char note[1200];
+        snprintf(note, sizeof note, "the store failed (%s): the last %llu article(s) reported stored were rolled back",
+                 msg, (unsigned long long)lost);
+        accord_event ev = {ACCORD_EVENT_ERROR, "-", 0, 0, NULL, note};
+        r->opts->on_event(r->opts->ud, &ev);
+    }
+    acc_error(ACCORD_EINTERNAL, "%s", msg);
+}
+
+/* Applies a prepared batch in input order, inside the open transaction
+ * (begun here when none is). A store failure rolls the transaction back
+ * and stage state is read again from the store. */
 static int batch_apply(ingest_run *r, batch *b)
 {
     accord *db = r->db;
-    int rc = store_begin(db->st);
-    if (rc == 0) rc = pipeline_batch_begin(db);
-    r->self.stemmer = db->stemmer;
+    int rc = 0;
+    if (!r->in_txn) {
+        rc = store_begin(db->st);
+        if (rc == 0) rc = pipeline_batch_begin(db);
+        r->self.stemmer = db->stemmer;
+        r->in_txn = rc == 0;
+        r->txn_started = acc_now();
+        memset(&r->txn, 0, sizeof r->txn);
+    }
     for (size_t i = 0; i < b->n && rc == 0; i++) {
         pipeline_article *pa = &b->slots[i].pa;
         if (pa->status != 0) {
@@ -301,25 +352,20 @@ static int batch_apply(ingest_run *r, batch *b)
             if (pa->status != ACCORD_EINPUT) rc = acc_error(pa->status, "%s", pa->error);
             continue;
         }
-        if (kind == ACCORD_EVENT_NEW) r->stats->articles_new++;
-        if (kind == ACCORD_EVENT_SAME) r->stats->articles_same++;
-        if (kind == ACCORD_EVENT_VERSION) r->stats->articles_versioned++;
+        if (kind == ACCORD_EVENT_NEW) r->txn.articles_new++;
+        if (kind == ACCORD_EVENT_SAME) r->txn.articles_same++;
+        if (kind == ACCORD_EVENT_VERSION) r->txn.articles_versioned++;
         emit(r, kind, pa->raw,
              kind == ACCORD_EVENT_SAME      ? "already stored, unchanged"
              : kind == ACCORD_EVENT_VERSION ? "text changed: stored as a new version"
                                             : "stored");
     }
     if (rc == 0) rc = pipeline_flush(db);
-    if (rc == 0) rc = store_commit(db->st);
-    if (rc != 0) {
-        char msg[1024];
-        snprintf(msg, sizeof msg, "%s", accord_error_last());
-        store_rollback(db->st);
-        if (pipeline_reset(db) == 0) pipeline_ingest_state(db);
-        r->self.stemmer = db->stemmer;
-        rc = acc_error(rc, "%s", msg);
-    }
     free_batch(b);
+    if (rc == 0 && (r->txn.articles_new + r->txn.articles_versioned >= INGEST_TXN_ARTICLES ||
+                    acc_now() - r->txn_started > 1.0))
+        rc = txn_commit(r);
+    if (rc != 0) txn_abort(r);
     return rc;
 }
 
@@ -328,7 +374,22 @@ static int batch_apply(ingest_run *r, batch *b)
 static int batch_turn(ingest_run *r)
 {
     batch *b = r->filling;
-    int rc = b->n ? batch_views(r, b) : 0;
+    int rc = 0;
+    /* An outlet's learned boilerplate changes only where an epoch ends
+     * (pipeline_until_view_change). When one ends inside or at the end of
+     * the batch the workers hold, that batch is applied before this one's
+     * views are taken, so that they are not already out of date. */
+    if (r->inflight && b->n && pipeline_until_view_change(r->db, 0) <= r->inflight->n) {
+        pool_wait(r->pool);
+        batch *prev = r->inflight;
+        r->inflight = NULL;
+        rc = batch_apply(r, prev);
+        if (rc != 0) {
+            free_batch(b);
+            return rc;
+        }
+    }
+    if (b->n) rc = batch_views(r, b);
     if (!r->pool) { /* --jobs 1: prepare, then apply */
         for (size_t i = 0; i < b->n && rc == 0; i++) pipeline_prepare(r->db, &r->self, &b->slots[i].pa);
         if (rc != 0) {
@@ -385,6 +446,12 @@ static int sink(void *ud, const raw_article *a)
         b->cap = cap;
     }
     if (b->n == 0) {
+        /* A batch ends where the learned boilerplate next changes, so that
+         * what the workers prepare with stays what the writer expects. */
+        size_t ahead = r->inflight ? r->inflight->n : 0;
+        uint64_t room = pipeline_until_view_change(r->db, ahead);
+        b->limit = room < INGEST_BATCH ? (size_t)room : INGEST_BATCH;
+        if (b->limit == 0) b->limit = 1;
         b->started = acc_now();
         /* The first-ingest time of the batch's new ids (ACCORD_NOW pins it;
          * it was checked when the ingest began). */
@@ -414,7 +481,7 @@ static int sink(void *ud, const raw_article *a)
     b->bytes += a->body_len;
     double now = acc_now();
     int rc = 0;
-    if (b->n >= INGEST_BATCH || b->bytes >= INGEST_BATCH_BYTES || now - b->started > 1.0) rc = batch_turn(r);
+    if (b->n >= b->limit || b->bytes >= INGEST_BATCH_BYTES || now - b->started > 1.0) rc = batch_turn(r);
     if (rc == 0 && r->opts && r->opts->on_progress && now - r->last_progress > 0.25) {
         r->last_progress = now;
         sync_stats(r);
@@ -454,6 +521,8 @@ static int ingest_common(accord *db, const char *path, const char *data, size_t 
     ic.ud = &r;
     if (rc == 0) rc = path ? ingest_path(&ic, path) : ingest_buffer(&ic, name, data, len);
     if (rc == 0) rc = batch_drain(&r);
+    if (rc == 0) rc = txn_commit(&r);
+    if (rc != 0 && r.in_txn) txn_abort(&r);
     if (r.inflight) pool_wait(r.pool);
     pool_free(r.pool);
     for (int k = 0; k < 2; k++) {

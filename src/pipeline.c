@@ -7,6 +7,7 @@
 
 #include "clean/clean.h"
 #include "clean/clean_store.h"
+#include "clean/learn.h"
 #include "cluster/cluster.h"
 #include "dedup/dedup.h"
 #include "extract/extract_store.h"
@@ -398,6 +399,13 @@ int pipeline_apply(accord *db, pipeline_worker *w, pipeline_article *pa, accord_
 
     /* clean, again: the story's weakly dated articles, dated with its others. */
     return refine_story_dates(db, pa);
+}
+
+uint64_t pipeline_until_view_change(accord *db, uint64_t ahead)
+{
+    if (!db->clean_state) return UINT64_MAX;
+    uint64_t at = clean_learn_observed(db->clean_state) + ahead;
+    return clean_learn_next_boundary(at + 1) - at;
 }
 
 int pipeline_batch_begin(accord *db)

@@ -99,6 +99,10 @@ int pipeline_views(accord *db, pipeline_article *const *pa, size_t n);
  * failure (bad input never reaches apply). */
 int pipeline_apply(accord *db, pipeline_worker *w, pipeline_article *pa, accord_event_kind *kind);
 
+/* How many more articles can be stored, after `ahead` more than so far,
+ * before an outlet's learned boilerplate may change (an epoch ends). */
+uint64_t pipeline_until_view_change(accord *db, uint64_t ahead);
+
 /* At the start of a batch's transaction: stage state is read again when
  * another writer committed, or when it was never read. */
 int pipeline_batch_begin(accord *db);
