@@ -1,4 +1,8 @@
-/* pipeline.c - see pipeline.h. The stages, in order, for one article. */
+/* pipeline.c - see pipeline.h. The stages for one article, in two phases:
+ * pipeline_prepare (clean, text, copy sketch, features, extraction: no
+ * store, any thread) and pipeline_apply (the article row, then each
+ * stage's apply step in pipeline order, then re-dating: the writer, in
+ * input order), with the state that only ingest needs opened on demand. */
 #include "pipeline.h"
 
 #include <stdio.h>
@@ -23,10 +27,11 @@ enum { REFINE_MAX_MEMBERS = 64 };
  * never refined ones, so the result is a function of the story's members
  * and not of the order they arrived in.
  *
- * The step is bounded: it runs for the new article when it is weakly dated
- * (its peers: one indexed read of at most 64 members), and for the story's
- * weakly dated members when the new article is one of those first members
- * and has a date of its own (a new peer). Otherwise nothing changed for
+ * The step is bounded: it runs only when the new article is one of those
+ * first members (the cluster stage lists them from memory) and either is
+ * weakly dated itself or has a date of its own (a new peer) while some
+ * member may be weakly dated. Then at most 64 rows are read by rowid, and
+ * the texts of the weak members only. Otherwise nothing changed for
  * anyone, and nothing is read. */
 typedef struct refine_member {
     int64_t rowid;
