@@ -86,6 +86,7 @@ typedef struct batch {
     size_t n, cap;
     size_t bytes;     /* raw bytes held */
     size_t limit;     /* articles it takes at most */
+    bool slow;        /* closed by the clock: the input comes slowly */
     double started;
     char now[32];     /* the first-ingest time stamped on new ids */
 } batch;
@@ -226,6 +227,7 @@ static void free_batch(batch *b)
     }
     b->n = 0;
     b->bytes = 0;
+    b->slow = false;
 }
 
 /* The hash of an article as it came in: its bytes and every given field,
@@ -361,8 +363,11 @@ static int batch_apply(ingest_run *r, batch *b)
                                             : "stored");
     }
     if (rc == 0) rc = pipeline_flush(db);
+    bool slow = b->slow;
     free_batch(b);
-    if (rc == 0 && (r->txn.articles_new + r->txn.articles_versioned >= INGEST_TXN_ARTICLES ||
+    /* A slow input commits each batch: nothing waits in an open transaction
+     * (holding the store from other writers) for articles yet to come. */
+    if (rc == 0 && (slow || r->txn.articles_new + r->txn.articles_versioned >= INGEST_TXN_ARTICLES ||
                     acc_now() - r->txn_started > 1.0))
         rc = txn_commit(r);
     if (rc != 0) txn_abort(r);
@@ -481,7 +486,8 @@ static int sink(void *ud, const raw_article *a)
     b->bytes += a->body_len;
     double now = acc_now();
     int rc = 0;
-    if (b->n >= b->limit || b->bytes >= INGEST_BATCH_BYTES || now - b->started > 1.0) rc = batch_turn(r);
+    b->slow = now - b->started > 1.0;
+    if (b->n >= b->limit || b->bytes >= INGEST_BATCH_BYTES || b->slow) rc = batch_turn(r);
     if (rc == 0 && r->opts && r->opts->on_progress && now - r->last_progress > 0.25) {
         r->last_progress = now;
         sync_stats(r);
