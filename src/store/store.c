@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "util/arena.h"
 #include "util/util.h"
@@ -221,8 +222,11 @@ int store_begin(store *st)
                              "try again when it is done",
                              st->path, PATIENCE_S);
         }
+        /* (never a busy loop, should SQLite answer busy without waiting) */
+        nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
     }
 }
+
 bool store_changed_elsewhere(store *st)
 {
     int64_t v = data_version(st);
