@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#define XXH_STATIC_LINKING_ONLY /* the hash state on the stack */
 #include <xxhash.h>
 
 #include "accord.h"
@@ -234,25 +235,20 @@ static void free_batch(batch *b)
  * each with its length, so that no two inputs share one by concatenation. */
 static void raw_hash(const raw_article *r, char out[17])
 {
-    XXH64_state_t *h = XXH64_createState();
-    if (!h) {
-        acc_hash_hex(r->body, r->body_len, out);
-        return;
-    }
-    XXH64_reset(h, 0x61636364u);
+    XXH64_state_t h;
+    XXH64_reset(&h, 0x61636364u);
     const char *fields[] = {r->url, r->source, r->title, r->author, r->lang, r->published,
                             r->fetched, r->given_date, r->extra_json};
     for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
         uint64_t n = fields[i] ? strlen(fields[i]) + 1 : 0; /* NULL and "" differ */
-        XXH64_update(h, &n, sizeof n);
-        if (fields[i]) XXH64_update(h, fields[i], n - 1);
+        XXH64_update(&h, &n, sizeof n);
+        if (fields[i]) XXH64_update(&h, fields[i], n - 1);
     }
     uint64_t n = r->body_len, html = r->is_html;
-    XXH64_update(h, &html, sizeof html);
-    XXH64_update(h, &n, sizeof n);
-    XXH64_update(h, r->body, r->body_len);
-    snprintf(out, 17, "%016llx", (unsigned long long)XXH64_digest(h));
-    XXH64_freeState(h);
+    XXH64_update(&h, &html, sizeof html);
+    XXH64_update(&h, &n, sizeof n);
+    XXH64_update(&h, r->body, r->body_len);
+    snprintf(out, 17, "%016llx", (unsigned long long)XXH64_digest(&h));
 }
 
 /* What prepare needs from the store, read by the calling thread before the
@@ -339,16 +335,11 @@ static int batch_apply(ingest_run *r, batch *b)
     }
     for (size_t i = 0; i < b->n && rc == 0; i++) {
         pipeline_article *pa = &b->slots[i].pa;
-        if (pa->status != 0) {
-            r->ic->errors++;
-            emit(r, ACCORD_EVENT_ERROR, pa->raw, pa->error);
-            if (pa->status != ACCORD_EINPUT) rc = acc_error(pa->status, "%s", pa->error);
-            continue;
-        }
         accord_event_kind kind = ACCORD_EVENT_ERROR;
-        rc = pipeline_apply(db, &r->self, pa, &kind);
+        /* refused when prepared, or when prepared again at apply */
+        if (pa->status == 0) rc = pipeline_apply(db, &r->self, pa, &kind);
         if (rc != 0) break;
-        if (pa->status != 0) { /* refused when prepared again */
+        if (pa->status != 0) {
             r->ic->errors++;
             emit(r, ACCORD_EVENT_ERROR, pa->raw, pa->error);
             if (pa->status != ACCORD_EINPUT) rc = acc_error(pa->status, "%s", pa->error);

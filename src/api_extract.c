@@ -20,12 +20,7 @@ static int cmp_i64(const void *x, const void *y)
     return a < b ? -1 : a > b;
 }
 
-/* A story's members and an article's story come from the cluster stage. */
-static int story_members(store *st, int64_t story, int64_t **rowids, size_t *n)
-{
-    return cluster_story_members(st, story, rowids, n);
-}
-
+/* An article's story (0: none), from the cluster stage. */
 static int64_t article_story(store *st, int64_t article)
 {
     int64_t story = 0;
@@ -128,7 +123,7 @@ int accord_quotes_json(accord *db, const char *speaker, int64_t story, int limit
 {
     int64_t *arts = NULL;
     size_t n = 0;
-    int rc = story ? story_members(db->st, story, &arts, &n) : 0;
+    int rc = story ? cluster_story_members(db->st, story, &arts, &n) : 0;
     if (!rc) rc = extract_quotes_json(db->st, speaker, story ? (arts ? arts : (int64_t[1]){0}) : NULL, n, limit,
                                       offset, json);
     free(arts);
@@ -140,7 +135,7 @@ int accord_facts_json(accord *db, int64_t story, int limit, int offset, char **j
 {
     int64_t *arts = NULL;
     size_t n = 0;
-    int rc = story ? story_members(db->st, story, &arts, &n) : 0;
+    int rc = story ? cluster_story_members(db->st, story, &arts, &n) : 0;
     if (!rc) rc = extract_facts_json(db->st, story ? (arts ? arts : (int64_t[1]){0}) : NULL, n, limit, offset, json);
     free(arts);
     if (!rc) rc = add_row_stories(db->st, "facts", story, json);
