@@ -126,6 +126,30 @@ int accord_article_json(accord *db, const char *id, unsigned flags, char **json)
 /* Full-text search (FTS5 query syntax; plain words are ANDed), ranked by
  * bm25 with snippets whose matches are wrapped in [ and ]. */
 int accord_search_json(accord *db, const char *query, int limit, int offset, char **json);
+
+/* Search with a true total, paging, order and filters. Punctuated words
+ * ("U.S.", "COVID-19", "Sen.") are tokenised as the index tokenises them.
+ * {"total", "offset", "limit", "results": [{"id", "title", "source",
+ * "published", "score", "snippet", "story", "story_label"}], "stories":
+ * [{"id", "label", "hits"}]}: results grouped by story are the client's
+ * choice; "stories" counts hits per story over all matches. */
+typedef struct accord_search_query {
+    const char *query;  /* FTS5 syntax; plain words are ANDed */
+    const char *order;  /* "relevance" (default) or "date" (newest first) */
+    const char *since;  /* YYYY-MM-DD inclusive, or NULL */
+    const char *until;  /* YYYY-MM-DD inclusive, or NULL */
+    const char *source; /* an outlet, or NULL */
+    int64_t story;      /* 0: any */
+    int limit;          /* 0: 50 */
+    int offset;
+} accord_search_query;
+int accord_search_query_json(accord *db, const accord_search_query *q, char **json);
+/* Attention for a query: matching articles per day and per outlet,
+ * {"query", "total", "days": [{"day", "articles"}], "outlets": [{"outlet",
+ * "articles"}]} (the query's order, limit and offset are ignored). */
+int accord_attention_json(accord *db, const accord_search_query *q, char **json);
+/* Counts of articles, stories, storylines, entities, outlets and copies,
+ * and the date range, as numbers (not strings). */
 int accord_stats_json(accord *db, char **json);
 
 /* ---- Entities, quotes, facts ------------------------------------------------ */
@@ -163,6 +187,10 @@ typedef struct accord_story_query {
     const char *source; /* an outlet some article of the story comes from, or NULL */
     int limit;          /* 0: 50 */
     int offset;
+    const char *sort;   /* "latest" (default: latest activity), "size" (articles),
+                           "outlets", or "rising" (coverage growth, last hours) */
+    const char *lang;   /* a language code some article of the story has, or NULL */
+    int min_articles;   /* leave out smaller stories; 0: no limit */
 } accord_story_query;
 
 /* Stories, newest activity first: {"total", "stories": [{"id", "label",
@@ -172,6 +200,23 @@ int accord_stories_json(accord *db, const accord_story_query *q, char **json);
  * each belongs ("why": score, cosine per space, time factor, matched
  * features); later stages add their keys (summary, facts, quotes). */
 int accord_story_json(accord *db, int64_t id, char **json);
+/* One story with its long lists paged: each list (articles, facts, quotes,
+ * timeline, outlets...) carries its first `limit` items from `offset` and
+ * its total ("facts_total"...), so that a 1,000-article story's default
+ * document stays small. section NULL: every section, first page each;
+ * else only that section's list, paged. */
+typedef struct accord_story_opts {
+    int limit;           /* items per list; 0: 20 */
+    int offset;
+    const char *section; /* "articles", "facts", "quotes", "timeline", ... or NULL */
+} accord_story_opts;
+int accord_story_page_json(accord *db, int64_t id, const accord_story_opts *o, char **json);
+/* Outlets (an article's source, else its URL's registered domain, else its
+ * origin), most articles first: {"total", "outlets": [{"name", "display",
+ * "articles", "stories", "first_reports", "country", "owner"}]}. */
+int accord_outlets_json(accord *db, int limit, int offset, char **json);
+/* One outlet: its figures and its stories, newest first. */
+int accord_outlet_json(accord *db, const char *name, char **json);
 /* Storylines with their stories, newest activity first; min_stories
  * (0: 1) leaves out smaller ones. */
 int accord_storylines_json(accord *db, int min_stories, int limit, int offset, char **json);
