@@ -494,7 +494,8 @@ static void on_report(void *ud, const accord_event *ev)
 }
 
 static int ingest_common(accord *db, const char *path, const char *data, size_t len, const char *name,
-                         const accord_ingest_opts *opts, accord_ingest_stats *stats)
+                         ingest_producer produce, void *produce_ud, const accord_ingest_opts *opts,
+                         accord_ingest_stats *stats)
 {
     accord_ingest_stats local;
     if (!stats) stats = &local;
@@ -516,7 +517,8 @@ static int ingest_common(accord *db, const char *path, const char *data, size_t 
     ic.sink = sink;
     ic.report = on_report;
     ic.ud = &r;
-    if (rc == 0) rc = path ? ingest_path(&ic, path) : ingest_buffer(&ic, name, data, len);
+    if (rc == 0)
+        rc = produce ? produce(&ic, produce_ud) : path ? ingest_path(&ic, path) : ingest_buffer(&ic, name, data, len);
     if (rc == 0) rc = batch_drain(&r);
     if (rc == 0) rc = txn_commit(&r);
     if (rc != 0 && r.in_txn) txn_abort(&r);
@@ -536,11 +538,17 @@ static int ingest_common(accord *db, const char *path, const char *data, size_t 
 int accord_ingest_path(accord *db, const char *path, const accord_ingest_opts *opts,
                        accord_ingest_stats *stats)
 {
-    return ingest_common(db, path, NULL, 0, NULL, opts, stats);
+    return ingest_common(db, path, NULL, 0, NULL, NULL, NULL, opts, stats);
 }
 
 int accord_ingest_buffer(accord *db, const char *data, size_t len, const char *name,
                          const accord_ingest_opts *opts, accord_ingest_stats *stats)
 {
-    return ingest_common(db, NULL, data, len, name ? name : "-", opts, stats);
+    return ingest_common(db, NULL, data, len, name ? name : "-", NULL, NULL, opts, stats);
+}
+
+int accord_ingest_produce(accord *db, ingest_producer produce, void *ud, const accord_ingest_opts *opts,
+                          accord_ingest_stats *stats)
+{
+    return ingest_common(db, NULL, NULL, 0, NULL, produce, ud, opts, stats);
 }

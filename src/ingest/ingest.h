@@ -85,4 +85,14 @@ int ingest_path(ingest_ctx *c, const char *path);
 /* Ingests bytes already read, named name. */
 int ingest_buffer(ingest_ctx *c, const char *name, const char *data, size_t len);
 
+/* A source of raw articles other than files (fetched pages, feeds): it
+ * hands each article to c->sink(c->ud, &raw) in order, reports problems
+ * through c->report, and returns 0 or the sink's negative code. */
+typedef int (*ingest_producer)(ingest_ctx *c, void *ud);
+/* Ingests what produce hands over through the same batches, worker threads
+ * and transactions as a file (implemented in accord.c). Every article
+ * produce handed over is committed when this returns 0 or ACCORD_EINPUT. */
+int accord_ingest_produce(accord *db, ingest_producer produce, void *ud, const accord_ingest_opts *opts,
+                          accord_ingest_stats *stats);
+
 #endif
